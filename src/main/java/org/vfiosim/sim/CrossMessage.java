@@ -1,0 +1,20 @@
+package org.vfiosim.sim;
+
+/**
+ * A message between shards: a call into an actor of another domain, or the reply to one. The
+ * calling thread's identity and sequence counter travel with it, so the remote part of the call
+ * consumes the same keys it would consume in a single-shard run.
+ */
+public record CrossMessage(
+    boolean reply,
+    long time,
+    long key,
+    int destShard,
+    int destActor,
+    int thread,
+    String threadName,
+    int originShard,
+    long seq,
+    Object payload,
+    long latency,
+    long retval) {}

@@ -1,0 +1,242 @@
+package org.vfiosim.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A logical process: one or more whole {@link Domain}s run as a sequential discrete-event loop.
+ * The {@code ShardActor} (Akka Typed) drives it one window at a time; windows of different shards
+ * run in parallel. Within a window events run in (time, source, sequence) order.
+ */
+public final class Shard {
+  public final int index;
+  final Model model;
+  final EventHeap heap = new EventHeap();
+  long windowEnd = Long.MAX_VALUE;
+  /** Virtual time of the event being processed (or of the last one). */
+  long clock;
+  /** Simulated events: messages between actors, and lock grants. */
+  long messages;
+  long grants;
+
+  private final ArrayList<SimThread> crossCapable = new ArrayList<>();
+  private final Map<Integer, SimThread> threadsById = new HashMap<>();
+  private final List<SimThread> threads = new ArrayList<>();
+  private final List<Domain> domains = new ArrayList<>();
+  private ArrayList<CrossMessage> outbox = new ArrayList<>();
+  private OpStats[] ops = new OpStats[16];
+
+  Shard(int index, Model model) {
+    this.index = index;
+    this.model = model;
+  }
+
+  // ---------------------------------------------------------------- building
+
+  void addDomain(Domain d) {
+    domains.add(d);
+    d.shard = this;
+  }
+
+  void addThread(SimThread t) {
+    t.shard = this;
+    threads.add(t);
+    threadsById.put(t.id, t);
+    if (t.crossHorizon != Long.MAX_VALUE) {
+      crossCapable.add(t);
+    }
+  }
+
+  List<Domain> domains() {
+    return domains;
+  }
+
+  List<SimThread> threads() {
+    return threads;
+  }
+
+  // ---------------------------------------------------------------- the event loop
+
+  void schedule(SimThread t, long time, long key) {
+    if (time < clock) {
+      throw new SimulationError(t.name + " scheduled at " + time + " before the shard clock " + clock);
+    }
+    t.wakeTime = time;
+    t.wakeKey = key;
+    t.state = SimThread.READY;
+    heap.push(time, key, t);
+  }
+
+  /** Whether an operation at (time, key) would be this shard's next event anyway. */
+  boolean canInline(long time, long key) {
+    return time < windowEnd
+        && (heap.isEmpty() || Keys.before(time, key, heap.peekTime(), heap.peekKey()));
+  }
+
+  /** Runs every event before {@code end}. */
+  public void runUntil(long end) {
+    windowEnd = end;
+    EventHeap h = heap;
+    while (!h.isEmpty() && h.peekTime() < end) {
+      SimThread t = h.pop();
+      clock = t.wakeTime;
+      t.wake();
+    }
+  }
+
+  /** Time of the next event, or {@code Long.MAX_VALUE}. */
+  public long nextEventTime() {
+    return heap.isEmpty() ? Long.MAX_VALUE : heap.peekTime();
+  }
+
+  /**
+   * Earliest virtual time at which a thread of this shard may send a message to another domain:
+   * the engine's window bound is the minimum of this over all shards plus the lookahead.
+   */
+  public long earliestOutputTime() {
+    long tnext = nextEventTime();
+    long eot = Long.MAX_VALUE;
+    int keep = 0;
+    for (int i = 0; i < crossCapable.size(); i++) {
+      SimThread t = crossCapable.get(i);
+      if (t.state == SimThread.DONE || t.crossHorizon == Long.MAX_VALUE) {
+        continue;
+      }
+      crossCapable.set(keep++, t);
+      if (t.state == SimThread.REMOTE) {
+        continue;
+      }
+      long earliest = t.state == SimThread.READY ? t.wakeTime : tnext;
+      eot = Math.min(eot, Math.max(earliest, t.crossHorizon));
+    }
+    while (crossCapable.size() > keep) {
+      crossCapable.remove(crossCapable.size() - 1);
+    }
+    return eot;
+  }
+
+  void crossHorizonChanged(SimThread t) {
+    // Only raising is allowed (see SimThread.noCrossDomainBefore); the list is pruned lazily.
+  }
+
+  void threadDone(SimThread t) {
+    if (t.proxy) {
+      threadsById.remove(t.id);
+    }
+  }
+
+  // ---------------------------------------------------------------- cross-shard traffic
+
+  void checkCrossDomain(SimThread t, Domain dest, long latency) {
+    if (t.now < t.crossHorizon) {
+      throw new SimulationError(t.name + " messages domain " + dest + " at " + t.now
+          + " but promised not to before " + t.crossHorizon);
+    }
+    if (latency < model.lookahead()) {
+      throw new SimulationError(t.name + " messages domain " + dest + " with latency " + latency
+          + " below the lookahead " + model.lookahead());
+    }
+  }
+
+  void postCall(SimThread t, SimActor<?> a, Object msg, long latency, long key) {
+    checkArrival(t.now, a.shard);
+    outbox.add(new CrossMessage(false, t.now, key, a.shard.index, a.id, t.id, t.name, index, t.seq, msg, latency, 0));
+  }
+
+  void postReply(SimThread proxy, long key) {
+    checkArrival(proxy.now, null);
+    outbox.add(new CrossMessage(true, proxy.now, key, proxy.originShard, -1, proxy.id, proxy.name, index, proxy.seq,
+        proxy.retobj, 0, proxy.retval));
+  }
+
+  private void checkArrival(long arrival, Shard dest) {
+    if (arrival < windowEnd) {
+      throw new SimulationError("message arrives at " + arrival + ", inside the current window ending at "
+          + windowEnd + " (lookahead violated)");
+    }
+  }
+
+  /** Takes the messages this shard sent to other shards during the last window. */
+  public List<CrossMessage> drainOutbox() {
+    if (outbox.isEmpty()) {
+      return List.of();
+    }
+    List<CrossMessage> out = outbox;
+    outbox = new ArrayList<>();
+    return out;
+  }
+
+  /** Schedules messages that other shards sent here. */
+  public void deliver(List<CrossMessage> inbound) {
+    for (CrossMessage m : inbound) {
+      if (m.reply()) {
+        SimThread t = threadsById.get(m.thread());
+        if (t == null || t.state != SimThread.REMOTE) {
+          throw new SimulationError("reply for thread " + m.threadName() + " which is not waiting for one");
+        }
+        t.retval = m.retval();
+        t.retobj = m.payload();
+        t.seq = m.seq();
+        schedule(t, m.time(), m.key());
+      } else {
+        SimActor<?> a = model.actor(m.destActor());
+        SimThread p = new SimThread(m.thread(), m.threadName(), a.domain, true);
+        p.originShard = m.originShard();
+        p.seq = m.seq();
+        p.shard = this;
+        crossCapable.add(p);
+        p.startProxy(a, m.payload(), m.latency());
+        schedule(p, m.time(), m.key());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  /** This shard's statistics for the op registered under {@code id}. */
+  public OpStats op(int id) {
+    if (id >= ops.length) {
+      ops = java.util.Arrays.copyOf(ops, Math.max(id + 1, ops.length * 2));
+    }
+    OpStats s = ops[id];
+    if (s == null) {
+      s = new OpStats(model.opName(id));
+      ops[id] = s;
+    }
+    return s;
+  }
+
+  OpStats[] opsRaw() {
+    return ops;
+  }
+
+  public long messages() {
+    return messages;
+  }
+
+  public long grants() {
+    return grants;
+  }
+
+  public long events() {
+    return messages + grants;
+  }
+
+  /** Threads that are neither done nor scheduled: blocked in a lock or waiting for a reply. */
+  List<SimThread> stuckThreads() {
+    List<SimThread> out = new ArrayList<>();
+    for (SimThread t : threads) {
+      if (t.state == SimThread.BLOCKED || t.state == SimThread.REMOTE) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "shard-" + index;
+  }
+}

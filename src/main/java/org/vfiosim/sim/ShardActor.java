@@ -1,0 +1,58 @@
+package org.vfiosim.sim;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.util.List;
+
+/**
+ * Akka Typed actor that owns one {@link Shard} and runs it one window at a time: deliver the
+ * messages other shards sent, run every event before the window end, report back.
+ */
+public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
+
+  /** Protocol. */
+  public sealed interface Command {}
+
+  /** Runs the shard up to (excluding) {@code end} after delivering {@code inbound}. */
+  public record RunWindow(long end, List<CrossMessage> inbound, ActorRef<TimeKeeper.Command> replyTo)
+      implements Command {}
+
+  private final Shard shard;
+
+  public static Behavior<Command> create(Shard shard) {
+    return Behaviors.setup(ctx -> new ShardActor(ctx, shard));
+  }
+
+  private ShardActor(ActorContext<Command> ctx, Shard shard) {
+    super(ctx);
+    this.shard = shard;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(RunWindow.class, this::onRunWindow).build();
+  }
+
+  private Behavior<Command> onRunWindow(RunWindow w) {
+    try {
+      shard.deliver(w.inbound());
+      shard.runUntil(w.end());
+    } catch (RuntimeException | Error e) {
+      // Tell the time keeper what broke, then let supervision stop this actor.
+      w.replyTo().tell(new TimeKeeper.ShardFailed(shard.index, describe(e)));
+      throw e;
+    }
+    w.replyTo().tell(new TimeKeeper.WindowDone(
+        shard.index, shard.nextEventTime(), shard.earliestOutputTime(), shard.drainOutbox(), shard.events()));
+    return this;
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

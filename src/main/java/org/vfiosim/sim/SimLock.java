@@ -1,0 +1,131 @@
+package org.vfiosim.sim;
+
+import java.util.List;
+
+/**
+ * A simulated kernel lock instance: a class (shared name, kind and costs) and an owner (the VM,
+ * vGPU or host it belongs to). Requests are processed in virtual-time order; hand-off is FIFO.
+ * Keeps lockstat statistics as {@code kernel/locking/lockdep.c} does ({@code lock_contended},
+ * {@code lock_acquired}, {@code lock_release}), in cycles.
+ */
+public abstract class SimLock {
+  public final LockClass cls;
+  public final String owner;
+  final Domain domain;
+  int id = -1;
+
+  final LockModeStats write = new LockModeStats();
+  final LockModeStats read;
+  ContentionPoints contentionPoints;
+  ContentionPoints contendingPoints;
+
+  /** CPU and call site of the last acquirer ({@code lock->cpu}, {@code lock->ip}). */
+  int lastCpu = -1;
+  CallSite lastSite;
+
+  SimLock(LockClass cls, String owner, Domain domain) {
+    this.cls = cls;
+    this.owner = owner;
+    this.domain = domain;
+    this.read = cls.kind == LockKind.RWSEM ? new LockModeStats() : null;
+  }
+
+  /** Processes an acquire by {@code t} at {@code t.now}. True: held, go on. False: t blocks. */
+  abstract boolean request(SimThread t, byte mode, CallSite site);
+
+  /** Releases at {@code t.now}; {@code since} is when t acquired it (hold time). */
+  abstract void release(SimThread t, byte mode, long since);
+
+  /** True while any thread holds or has been granted the lock. */
+  public abstract boolean isHeld();
+
+  /** Threads waiting in the FIFO queue (for deadlock reports). */
+  abstract List<SimThread> waiters();
+
+  /** Threads holding the lock now. */
+  abstract List<SimThread> holders();
+
+  public final LockModeStats writeStats() {
+    return write;
+  }
+
+  /** Read-side statistics (rwsem only; null otherwise). */
+  public final LockModeStats readStats() {
+    return read;
+  }
+
+  /** lock_stat's contention points (where waiters were) of this instance. */
+  public final List<LockPoint> contentionPoints(int limit) {
+    return contentionPoints == null ? List.of() : contentionPoints.top(limit);
+  }
+
+  /** lock_stat's contending points (where the holder took the lock) of this instance. */
+  public final List<LockPoint> contendingPoints(int limit) {
+    return contendingPoints == null ? List.of() : contendingPoints.top(limit);
+  }
+
+  ContentionPoints contentionPointsRaw() {
+    return contentionPoints;
+  }
+
+  ContentionPoints contendingPointsRaw() {
+    return contendingPoints;
+  }
+
+  /** Zeroes the counters ({@code echo 0 > /proc/lock_stat}, the script's reset_counters). */
+  public void resetStats() {
+    write.reset();
+    if (read != null) {
+      read.reset();
+    }
+    contentionPoints = null;
+    contendingPoints = null;
+  }
+
+  /** Name as lock_stat prints the instance owner: {@code &iommu->lock vm1}. */
+  public String displayName() {
+    return cls.name + " " + owner;
+  }
+
+  /** lock_contended(): t could not take the lock at its request time. */
+  final void contended(SimThread t, CallSite site) {
+    if (contentionPoints == null) {
+      contentionPoints = new ContentionPoints();
+      contendingPoints = new ContentionPoints();
+    }
+    long key = t.nextKey();
+    contentionPoints.add(site, t.now, key);
+    if (lastSite != null) {
+      contendingPoints.add(lastSite, t.now, key);
+    }
+  }
+
+  /**
+   * lock_acquired(): t holds the lock from {@code acquiredAt}, having asked at {@code requestTime};
+   * a contended acquisition records its wait (only a non-zero one, as {@code __lock_acquired}).
+   */
+  final void acquired(SimThread t, byte mode, CallSite site, long requestTime, long acquiredAt, boolean contended) {
+    LockModeStats s = mode == SimThread.MODE_READ ? read : write;
+    s.acquisitions++;
+    boolean bounce = lastCpu >= 0 && lastCpu != t.cpu;
+    if (bounce) {
+      s.acqBounces++;
+    }
+    long waited = acquiredAt - requestTime;
+    if (contended && waited > 0) {
+      s.wait.add(waited);
+      if (bounce) {
+        s.conBounces++;
+      }
+    }
+    lastCpu = t.cpu;
+    lastSite = site;
+    t.shard.grants++;
+    t.pushHeld(this, mode, acquiredAt, site);
+  }
+
+  @Override
+  public String toString() {
+    return displayName();
+  }
+}
