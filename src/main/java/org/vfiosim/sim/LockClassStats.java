@@ -18,6 +18,8 @@ public final class LockClassStats {
   private int instances;
   private final ContentionPoints contention = new ContentionPoints();
   private final ContentionPoints contending = new ContentionPoints();
+  private final Map<String, long[]> waitsWrite = new java.util.TreeMap<>();
+  private final Map<String, long[]> waitsRead = new java.util.TreeMap<>();
 
   private LockClassStats(LockClass cls) {
     this.cls = cls;
@@ -51,6 +53,31 @@ public final class LockClassStats {
     return contending.top(ContentionPoints.LOCKSTAT_POINTS);
   }
 
+  /** Contended waits per call site and mode (perf lock contention's rows for this class). */
+  public List<SiteWait> siteWaits() {
+    List<SiteWait> out = new ArrayList<>();
+    waitsWrite.forEach((site, e) -> out.add(new SiteWait(site, cls.kind, false, e[0], e[1], e[2], e[3])));
+    waitsRead.forEach((site, e) -> out.add(new SiteWait(site, cls.kind, true, e[0], e[1], e[2], e[3])));
+    return out;
+  }
+
+  private static void mergeWaits(Map<String, long[]> into, Map<CallSite, long[]> from) {
+    if (from == null) {
+      return;
+    }
+    from.forEach((site, e) -> {
+      long[] t = into.get(site.symbol);
+      if (t == null) {
+        into.put(site.symbol, e.clone());
+      } else {
+        t[0] += e[0];
+        t[1] += e[1];
+        t[2] = Math.max(t[2], e[2]);
+        t[3] = Math.min(t[3], e[3]);
+      }
+    });
+  }
+
   /**
    * Every lock class of {@code model} that has instances, in lock_stat order: contentions
    * descending, then name (the kernel's sort is not stable; the name makes ties deterministic).
@@ -68,6 +95,8 @@ public final class LockClassStats {
         s.contention.merge(l.contentionPoints);
         s.contending.merge(l.contendingPoints);
       }
+      mergeWaits(s.waitsWrite, l.waitsWrite);
+      mergeWaits(s.waitsRead, l.waitsRead);
     }
     List<LockClassStats> out = new ArrayList<>(by.values());
     out.sort(Comparator.comparingLong(LockClassStats::contentions).reversed().thenComparing(LockClassStats::name));

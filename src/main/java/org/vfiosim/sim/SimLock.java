@@ -19,6 +19,10 @@ public abstract class SimLock {
   ContentionPoints contentionPoints;
   ContentionPoints contendingPoints;
 
+  /** Contended waits by (mode, call site): {count, total, max, min} per site. */
+  java.util.Map<CallSite, long[]> waitsWrite;
+  java.util.Map<CallSite, long[]> waitsRead;
+
   /** CPU and call site of the last acquirer ({@code lock->cpu}, {@code lock->ip}). */
   int lastCpu = -1;
   CallSite lastSite;
@@ -80,6 +84,8 @@ public abstract class SimLock {
     }
     contentionPoints = null;
     contendingPoints = null;
+    waitsWrite = null;
+    waitsRead = null;
   }
 
   /** Name as lock_stat prints the instance owner: {@code &iommu->lock vm1}. */
@@ -117,11 +123,36 @@ public abstract class SimLock {
       if (bounce) {
         s.conBounces++;
       }
+      recordSiteWait(mode, site, waited);
     }
     lastCpu = t.cpu;
     lastSite = site;
     t.shard.grants++;
     t.pushHeld(this, mode, acquiredAt, site);
+  }
+
+  private void recordSiteWait(byte mode, CallSite site, long waited) {
+    java.util.Map<CallSite, long[]> m;
+    if (mode == SimThread.MODE_READ) {
+      if (waitsRead == null) {
+        waitsRead = new java.util.HashMap<>();
+      }
+      m = waitsRead;
+    } else {
+      if (waitsWrite == null) {
+        waitsWrite = new java.util.HashMap<>();
+      }
+      m = waitsWrite;
+    }
+    long[] e = m.get(site);
+    if (e == null) {
+      m.put(site, new long[] {1, waited, waited, waited});
+    } else {
+      e[0]++;
+      e[1] += waited;
+      e[2] = Math.max(e[2], waited);
+      e[3] = Math.min(e[3], waited);
+    }
   }
 
   @Override
