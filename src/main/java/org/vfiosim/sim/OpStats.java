@@ -16,6 +16,8 @@ public final class OpStats {
   private long count;
   private long errors;
   private long total;
+  private long min = Long.MAX_VALUE;
+  private long max = Long.MIN_VALUE;
   private long[] pageCount;
   private long[] pageTotal;
   private TreeMap<Long, long[]> morePages;
@@ -29,6 +31,12 @@ public final class OpStats {
   public void record(long cycles, long pages, boolean error) {
     count++;
     total += cycles;
+    if (cycles < min) {
+      min = cycles;
+    }
+    if (cycles > max) {
+      max = cycles;
+    }
     if (error) {
       errors++;
     }
@@ -54,6 +62,8 @@ public final class OpStats {
     count += o.count;
     errors += o.errors;
     total += o.total;
+    min = Math.min(min, o.min);
+    max = Math.max(max, o.max);
     hist.add(o.hist);
     if (o.pageCount != null) {
       if (pageCount == null) {
@@ -79,6 +89,8 @@ public final class OpStats {
 
   public void reset() {
     count = errors = total = 0;
+    min = Long.MAX_VALUE;
+    max = Long.MIN_VALUE;
     hist.reset();
     pageCount = null;
     pageTotal = null;
@@ -101,16 +113,25 @@ public final class OpStats {
     return count == 0 ? 0.0 : (double) total / count;
   }
 
+  /**
+   * The value at percentile {@code p}: HdrHistogram's (3 significant digits, so within 0.1%),
+   * clamped to the exact min and max, so a constant latency is reported exactly.
+   */
   public long percentile(double p) {
-    return count == 0 ? 0 : hist.getValueAtPercentile(p);
+    if (count == 0) {
+      return 0;
+    }
+    return Math.max(min, Math.min(max, hist.getValueAtPercentile(p)));
   }
 
+  /** Exact maximum. */
   public long max() {
-    return count == 0 ? 0 : hist.getMaxValue();
+    return count == 0 ? 0 : max;
   }
 
+  /** Exact minimum. */
   public long min() {
-    return count == 0 ? 0 : hist.getMinValue();
+    return count == 0 ? 0 : min;
   }
 
   public Histogram histogram() {

@@ -49,6 +49,16 @@ public abstract class SimLock {
   /** Threads holding the lock now. */
   abstract List<SimThread> holders();
 
+  /** Threads holding (or granted) the lock now. */
+  public final List<SimThread> currentHolders() {
+    return holders();
+  }
+
+  /** Threads queued for the lock now, in FIFO order. */
+  public final List<SimThread> currentWaiters() {
+    return waiters();
+  }
+
   public final LockModeStats writeStats() {
     return write;
   }

@@ -396,6 +396,16 @@ public final class SimThread {
     return held[i];
   }
 
+  /** The lock this thread waits for in a queue, or null. */
+  public SimLock waitingFor() {
+    return state == BLOCKED ? waitingOn : null;
+  }
+
+  /** Whether the thread waits for the reply of a call into another shard. */
+  public boolean awaitingReply() {
+    return state == REMOTE;
+  }
+
   /** Whether the thread has finished its work. */
   public boolean isDone() {
     return state == DONE;

@@ -33,6 +33,17 @@ public final class MutexBench {
 
   private MutexBench() {}
 
+  /**
+   * Virtual time the run ends at, from closed-queue analytics with deterministic times: a mutex
+   * with n clients is saturated when n*hold >= hold+think, and a round then lasts n*hold.
+   */
+  public static long expectedEnd(Params p) {
+    int groups = Math.min(p.mutexes(), p.clients());
+    long n = (p.clients() + groups - 1) / groups;
+    long round = Math.max(n * p.holdCycles(), p.holdCycles() + p.thinkCycles());
+    return p.iterations() * round + p.thinkCycles();
+  }
+
   public static void build(Model m, Params p) {
     LockClass cls = m.lockClass(LOCK_CLASS, LockKind.MUTEX, 0, 0, 0);
     int groups = Math.min(p.mutexes(), p.clients());

@@ -1,0 +1,96 @@
+package org.vfiosim.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vfiosim.run.Finding;
+import org.vfiosim.run.RunResult;
+import org.vfiosim.sim.LockClassStats;
+import org.vfiosim.sim.OpStats;
+
+/** The short text summary {@code vfiosim run} prints: where time went, top locks, op latencies. */
+public final class Summary {
+  private static final int TOP_LOCKS = 8;
+
+  private Summary() {}
+
+  public static String render(RunResult r, String outDir) {
+    var s = r.settings();
+    double ghz = s.cpuGhz();
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "vfiosim run: %s (%s), generation %s, seed %d%n", s.scenarioName(), s.kind(),
+        s.generation(), s.seed()));
+    sb.append(String.format(Locale.ROOT, "virtual time %,d cycles (%s at %.1f GHz), %,d events (%,d messages, %,d lock grants)%n",
+        r.virtualTimeCycles(), human(r.virtualTimeCycles() / ghz), ghz, r.events(), r.messages(), r.grants()));
+    if (!r.complete()) {
+      sb.append("RUN INCOMPLETE: ").append(r.status()).append('\n');
+    }
+
+    List<LockClassStats> locks = new ArrayList<>(r.lockClasses());
+    if (!locks.isEmpty()) {
+      sb.append("\nlocks (top by contentions)       acquisitions   contentions     wait total      wait max   hold total\n");
+      for (int i = 0; i < Math.min(TOP_LOCKS, locks.size()); i++) {
+        LockClassStats c = locks.get(i);
+        long acq = c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
+        long waitTotal = c.write.wait.total() + (c.read == null ? 0 : c.read.wait.total());
+        long waitMax = Math.max(c.write.wait.max(), c.read == null ? 0 : c.read.wait.max());
+        long hold = c.write.hold.total() + (c.read == null ? 0 : c.read.hold.total());
+        sb.append(String.format(Locale.ROOT, "  %-30s %13s %13s %14s %13s %12s%n", trim(c.name(), 30), num(acq),
+            num(c.contentions()), human(waitTotal / ghz), human(waitMax / ghz), human(hold / ghz)));
+      }
+    }
+
+    Map<String, OpStats> ops = new TreeMap<>(r.ops());
+    if (!ops.isEmpty()) {
+      sb.append("\nop latencies (cycles)                  count    errors        mean        p50        p99        max\n");
+      ops.forEach((name, o) -> sb.append(String.format(Locale.ROOT, "  %-30s %13s %9s %11.1f %10d %10d %10d%n",
+          trim(name, 30), num(o.count()), num(o.errors()), o.mean(), o.percentile(50), o.percentile(99), o.max())));
+    }
+
+    sb.append(String.format(Locale.ROOT, "%ninvariants: %d checked, %d violated%n", r.invariantsChecked(),
+        r.violations().size()));
+    for (String v : r.violations()) {
+      sb.append("  VIOLATION ").append(v).append('\n');
+    }
+    if (r.findings().isEmpty()) {
+      sb.append("findings: none\n");
+    } else {
+      sb.append("findings:\n");
+      for (Finding f : r.findings()) {
+        sb.append(String.format(Locale.ROOT, "  %-10s %s%s: %s%n", f.kind(), f.vm() == null ? "" : f.vm() + " ",
+            f.where(), f.message()));
+      }
+    }
+    var h = r.host();
+    sb.append(String.format(Locale.ROOT, "host: %d thread(s), %d shard(s), wall %.2f s, %.2f M events/s, %.2f M lock acquisitions/s%n",
+        h.threads(), h.shards(), h.wallMs() / 1000.0, h.eventsPerSec() / 1e6, h.acquisitionsPerSec() / 1e6));
+    if (outDir != null) {
+      sb.append("outputs: ").append(outDir).append("/{results.json,lock_stat,perf-lock.txt,ops.csv}\n");
+    }
+    return sb.toString().replace(System.lineSeparator(), "\n");
+  }
+
+  /** Nanoseconds as a short human figure: 950 ns, 12.3 us, 4.56 ms, 1.23 s. */
+  static String human(double ns) {
+    if (ns < 1_000) {
+      return String.format(Locale.ROOT, "%.0f ns", ns);
+    }
+    if (ns < 1_000_000) {
+      return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+    }
+    if (ns < 1_000_000_000) {
+      return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+    }
+    return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+  }
+
+  private static String num(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
+  }
+
+  private static String trim(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "~";
+  }
+}

@@ -1,0 +1,53 @@
+package org.vfiosim.run;
+
+import java.util.List;
+import java.util.Map;
+import org.vfiosim.sim.LockClassStats;
+import org.vfiosim.sim.OpStats;
+import org.vfiosim.sim.SimLock;
+
+/**
+ * Everything a run produced, ready for the writers. All of it is a pure function of (scenario,
+ * cost model, seed) except {@link #host}.
+ */
+public record RunResult(
+    RunSettings settings,
+    long virtualTimeCycles,
+    long events,
+    long messages,
+    long grants,
+    Map<String, OpStats> ops,
+    List<LockClassStats> lockClasses,
+    List<SimLock> lockInstances,
+    int invariantsChecked,
+    List<String> violations,
+    List<Finding> findings,
+    boolean complete,
+    String status,
+    Host host) {
+
+  /** Machine-dependent figures (the only part of results.json that may differ between runs). */
+  public record Host(long wallMs, double eventsPerSec, double acquisitionsPerSec, int threads, int shards,
+      long windows, long peakHeapMb) {}
+
+  /** Exit status: 1 when the run found a BUG, LEAK or DEADLOCK, broke an invariant or did not complete. */
+  public int exitStatus() {
+    if (!complete || !violations.isEmpty()) {
+      return 1;
+    }
+    for (Finding f : findings) {
+      if (f.kind().failsRun()) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  public long acquisitions() {
+    long a = 0;
+    for (LockClassStats c : lockClasses) {
+      a += c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
+    }
+    return a;
+  }
+}
