@@ -27,15 +27,20 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // Initialise logging before Akka starts its logger on another thread (else SLF4J prints a
-    // "replayed calls" warning on every run).
-    org.slf4j.LoggerFactory.getILoggerFactory();
     System.exit(execute(args));
   }
 
   /** Runs the CLI and returns the exit status (tests call this instead of main). */
   public static int execute(String... args) {
     return commandLine().execute(args);
+  }
+
+  /** Runs the CLI with the given output and error writers. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
   }
 
   static CommandLine commandLine() {

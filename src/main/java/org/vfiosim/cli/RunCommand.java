@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
+import org.vfiosim.report.LockStatWriter;
 import org.vfiosim.report.OpsCsv;
 import org.vfiosim.report.Outputs;
+import org.vfiosim.report.PerfLockWriter;
 import org.vfiosim.report.ResultsJson;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +28,9 @@ import picocli.CommandLine.Parameters;
       "Without a file, runs the default scenario (vfiosim.scenario in conf/application.conf)."
     })
 final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Parameters(arity = "0..1", paramLabel = "SCENARIO.conf", description = "Scenario file (HOCON).")
   Path scenario;
 
@@ -60,10 +66,14 @@ final class RunCommand implements Callable<Integer> {
     if (progress != null) {
       progress.finish();
     }
-    Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+    Outputs.write(dir.resolve("lock_stat"), LockStatWriter.render(r.lockClasses(), s.cpuGhz()));
+    Outputs.write(dir.resolve("perf-lock.txt"), PerfLockWriter.render(r.lockClasses(), s.cpuGhz()));
     Outputs.write(dir.resolve("ops.csv"), OpsCsv.render(r));
-    System.out.print(Summary.render(r, dir.toString()));
-    System.out.flush();
+    // results.json last: its presence marks a complete set of outputs.
+    Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+    var outw = spec.commandLine().getOut();
+    outw.print(Summary.render(r, dir.toString()));
+    outw.flush();
     return r.exitStatus();
   }
 }

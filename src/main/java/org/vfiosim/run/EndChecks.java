@@ -1,9 +1,7 @@
 package org.vfiosim.run;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.vfiosim.sim.Model;
 import org.vfiosim.sim.SimLock;
 import org.vfiosim.sim.SimThread;
@@ -38,14 +36,17 @@ public final class EndChecks {
     });
   }
 
-  /** DEADLOCK findings: one per wait-for cycle, or per chain ending in a thread that waits forever. */
+  /**
+   * DEADLOCK findings: one per wait-for cycle (threads queued behind a cycle are named in it), and
+   * one per chain of waits that ends at a thread which is not runnable without being in a cycle.
+   */
   public static List<Finding> deadlocks(Model m) {
-    List<Finding> out = new ArrayList<>();
-    Set<SimThread> reported = new LinkedHashSet<>();
-    for (SimThread t : m.stuckThreads()) {
-      if (reported.contains(t)) {
-        continue;
-      }
+    List<SimThread> stuck = m.stuckThreads();
+    // Where each stuck thread's chain of waits ends: a cycle (its first member) or a dead end.
+    java.util.Map<SimThread, List<SimThread>> cycles = new java.util.LinkedHashMap<>();
+    java.util.Map<SimThread, List<SimThread>> victims = new java.util.LinkedHashMap<>();
+    java.util.Map<SimThread, List<SimThread>> deadEnds = new java.util.LinkedHashMap<>();
+    for (SimThread t : stuck) {
       List<SimThread> chain = new ArrayList<>();
       SimThread cur = t;
       int cycleStart = -1;
@@ -59,28 +60,68 @@ public final class EndChecks {
         SimLock l = cur.waitingFor();
         cur = l == null ? null : firstOther(l.currentHolders(), cur);
       }
-      List<SimThread> shown = cycleStart >= 0 ? chain.subList(cycleStart, chain.size()) : chain;
-      reported.addAll(chain);
-      StringBuilder sb = new StringBuilder(cycleStart >= 0 ? "wait-for cycle: " : "waits forever: ");
-      for (int i = 0; i < shown.size(); i++) {
-        SimThread x = shown.get(i);
-        if (i > 0) {
-          sb.append("; ");
+      if (cycleStart >= 0) {
+        List<SimThread> cycle = rotate(chain.subList(cycleStart, chain.size()));
+        SimThread head = cycle.get(0);
+        cycles.putIfAbsent(head, cycle);
+        if (!cycle.contains(t)) {
+          victims.computeIfAbsent(head, k -> new ArrayList<>()).add(t);
         }
-        sb.append(x.name);
-        if (x.heldCount() > 0) {
-          sb.append(" holds ");
-          for (int h = 0; h < x.heldCount(); h++) {
-            sb.append(h == 0 ? "" : ", ").append(x.heldLock(h).displayName());
-          }
-          sb.append(" and");
-        }
-        sb.append(' ').append(waitDescription(x));
+      } else if (chain.size() == 1 || !stuck.contains(chain.get(chain.size() - 1))) {
+        deadEnds.put(t, chain);
       }
-      String where = t.currentFrame() == null ? "?" : t.currentFrame().function();
-      out.add(new Finding(Finding.Kind.DEADLOCK, null, where, sb.toString()));
     }
+    List<Finding> out = new ArrayList<>();
+    cycles.forEach((head, cycle) -> {
+      StringBuilder sb = new StringBuilder("wait-for cycle: ");
+      describe(sb, cycle);
+      List<SimThread> v = victims.get(head);
+      if (v != null) {
+        sb.append("; also blocked behind it: ").append(names(v));
+      }
+      out.add(new Finding(Finding.Kind.DEADLOCK, null, function(head), sb.toString()));
+    });
+    deadEnds.forEach((t, chain) -> {
+      StringBuilder sb = new StringBuilder("waits forever: ");
+      describe(sb, chain);
+      out.add(new Finding(Finding.Kind.DEADLOCK, null, function(t), sb.toString()));
+    });
     return out;
+  }
+
+  /** The cycle starting at its lowest thread id, so the report does not depend on the entry point. */
+  private static List<SimThread> rotate(List<SimThread> cycle) {
+    int min = 0;
+    for (int i = 1; i < cycle.size(); i++) {
+      if (cycle.get(i).id < cycle.get(min).id) {
+        min = i;
+      }
+    }
+    List<SimThread> out = new ArrayList<>(cycle.subList(min, cycle.size()));
+    out.addAll(cycle.subList(0, min));
+    return out;
+  }
+
+  private static void describe(StringBuilder sb, List<SimThread> threads) {
+    for (int i = 0; i < threads.size(); i++) {
+      SimThread x = threads.get(i);
+      if (i > 0) {
+        sb.append("; ");
+      }
+      sb.append(x.name);
+      if (x.heldCount() > 0) {
+        sb.append(" holds ");
+        for (int h = 0; h < x.heldCount(); h++) {
+          sb.append(h == 0 ? "" : ", ").append(x.heldLock(h).displayName());
+        }
+        sb.append(" and");
+      }
+      sb.append(' ').append(waitDescription(x));
+    }
+  }
+
+  private static String function(SimThread t) {
+    return t.currentFrame() == null ? "?" : t.currentFrame().function();
   }
 
   private static SimThread firstOther(List<SimThread> holders, SimThread self) {

@@ -35,6 +35,9 @@ public final class Engine {
             "akka.actor.default-dispatcher.fork-join-executor.parallelism-factor", 1.0))
         .withFallback(akkaBase)
         .withFallback(ConfigFactory.defaultReference());
+    // Initialise logging before Akka starts its logger on another thread (else SLF4J prints a
+    // "replayed calls" warning).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     CompletableFuture<TimeKeeper.Outcome> done = new CompletableFuture<>();
     ActorSystem<TimeKeeper.Command> system = ActorSystem.create(
         TimeKeeper.create(model, s.maxWindowCycles(), s.endTime(), progress, done), "vfiosim", cfg);

@@ -23,9 +23,16 @@ public abstract class SimLock {
   java.util.Map<CallSite, long[]> waitsWrite;
   java.util.Map<CallSite, long[]> waitsRead;
 
-  /** CPU and call site of the last acquirer ({@code lock->cpu}, {@code lock->ip}). */
+  /**
+   * CPU and call site of the last acquirer ({@code lock->cpu}, {@code lock->ip}). A grant may be
+   * decided ahead of its virtual time (a holder released ahead), so the previous acquirer is kept
+   * until {@code lastSince}, when the new hold starts: a request at an earlier time still sees it.
+   */
   int lastCpu = -1;
   CallSite lastSite;
+  private int prevCpu = -1;
+  private CallSite prevSite;
+  private long lastSince = Long.MIN_VALUE;
 
   SimLock(LockClass cls, String owner, Domain domain) {
     this.cls = cls;
@@ -104,15 +111,21 @@ public abstract class SimLock {
   }
 
   /** lock_contended(): t could not take the lock at its request time. */
-  final void contended(SimThread t, CallSite site) {
+  final void contended(SimThread t, byte mode, CallSite site) {
     if (contentionPoints == null) {
       contentionPoints = new ContentionPoints();
       contendingPoints = new ContentionPoints();
     }
     long key = t.nextKey();
     contentionPoints.add(site, t.now, key);
-    if (lastSite != null) {
-      contendingPoints.add(lastSite, t.now, key);
+    boolean current = t.now >= lastSince;
+    CallSite holderSite = current ? lastSite : prevSite;
+    int holderCpu = current ? lastCpu : prevCpu;
+    if (holderSite != null) {
+      contendingPoints.add(holderSite, t.now, key);
+    }
+    if (holderCpu >= 0 && holderCpu != t.cpu) {
+      (mode == SimThread.MODE_READ ? read : write).conBounces++;
     }
   }
 
@@ -130,13 +143,13 @@ public abstract class SimLock {
     long waited = acquiredAt - requestTime;
     if (contended && waited > 0) {
       s.wait.add(waited);
-      if (bounce) {
-        s.conBounces++;
-      }
       recordSiteWait(mode, site, waited);
     }
+    prevCpu = lastCpu;
+    prevSite = lastSite;
     lastCpu = t.cpu;
     lastSite = site;
+    lastSince = acquiredAt;
     t.shard.grants++;
     t.pushHeld(this, mode, acquiredAt, site);
   }

@@ -36,14 +36,14 @@ public final class SimMutex extends SimLock {
         t.now = at;
         return true;
       }
-      contended(t, site);
+      contended(t, mode, site);
       long at = freeAt + cls.handoffCycles;
       acquired(t, SimThread.MODE_WRITE, site, now, at, true);
       t.resumeAt(at);
       t.yielded = true;
       return false;
     }
-    contended(t, site);
+    contended(t, mode, site);
     t.waitSince = now;
     t.waitSite = site;
     t.waitMode = SimThread.MODE_WRITE;

@@ -41,7 +41,7 @@ public final class SimRwsem extends SimLock {
         return grantNow(t, mode, site, now, Math.max(writeFreeAt, readFreeAt));
       }
     }
-    contended(t, site);
+    contended(t, mode, site);
     t.waitSince = now;
     t.waitSite = site;
     t.waitMode = mode;
@@ -64,7 +64,7 @@ public final class SimRwsem extends SimLock {
       t.now = at;
       return true;
     }
-    contended(t, site);
+    contended(t, mode, site);
     long at = freeAt + cls.handoffCycles;
     acquired(t, mode, site, now, at, true);
     t.resumeAt(at);
