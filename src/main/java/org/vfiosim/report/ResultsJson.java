@@ -107,6 +107,7 @@ public final class ResultsJson {
     ObjectNode host = root.putObject("host");
     var h = r.host();
     host.put("wall_ms", h.wallMs());
+    host.put("engine_overhead_ms", h.engineOverheadMs());
     host.put("events_per_sec", Math.round(h.eventsPerSec()));
     host.put("lock_acquisitions_per_sec", Math.round(h.acquisitionsPerSec()));
     host.put("threads", h.threads());

@@ -64,8 +64,10 @@ public final class Summary {
       }
     }
     var h = r.host();
-    sb.append(String.format(Locale.ROOT, "host: %d thread(s), %d shard(s), wall %.2f s, %.2f M events/s, %.2f M lock acquisitions/s%n",
-        h.threads(), h.shards(), h.wallMs() / 1000.0, h.eventsPerSec() / 1e6, h.acquisitionsPerSec() / 1e6));
+    sb.append(String.format(Locale.ROOT,
+        "host: %d thread(s), %d shard(s), simulation %.2f s (+%.2f s engine start/stop), %.2f M events/s, %.2f M lock acquisitions/s%n",
+        h.threads(), h.shards(), h.wallMs() / 1000.0, h.engineOverheadMs() / 1000.0, h.eventsPerSec() / 1e6,
+        h.acquisitionsPerSec() / 1e6));
     if (outDir != null) {
       sb.append("outputs: ").append(outDir).append("/{results.json,lock_stat,perf-lock.txt,ops.csv}\n");
     }

@@ -26,9 +26,13 @@ public record RunResult(
     String status,
     Host host) {
 
-  /** Machine-dependent figures (the only part of results.json that may differ between runs). */
-  public record Host(long wallMs, double eventsPerSec, double acquisitionsPerSec, int threads, int shards,
-      long windows, long peakHeapMb) {}
+  /**
+   * Machine-dependent figures (the only part of results.json that may differ between runs).
+   * {@code wallMs} is the simulation proper (time keeper start to end), {@code engineOverheadMs} the
+   * ActorSystem's start and stop around it; rates are per simulation wall second.
+   */
+  public record Host(long wallMs, long engineOverheadMs, double eventsPerSec, double acquisitionsPerSec,
+      int threads, int shards, long windows, long peakHeapMb) {}
 
   /** Exit status: 1 when the run found a BUG, LEAK or DEADLOCK, broke an invariant or did not complete. */
   public int exitStatus() {

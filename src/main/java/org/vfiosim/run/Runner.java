@@ -52,7 +52,8 @@ public final class Runner {
     long t0 = System.nanoTime();
     TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), Long.MAX_VALUE),
         s.config(), progress);
-    long wallNs = Math.max(1, System.nanoTime() - t0);
+    long totalNs = System.nanoTime() - t0;
+    long wallNs = o.wallNanos();
 
     List<Invariant> invariants = new ArrayList<>(p.scenario().invariants());
     invariants.add(EndChecks.noLockHeld(m));
@@ -79,8 +80,8 @@ public final class Runner {
       grants += sh.grants();
     }
     double secs = wallNs / 1e9;
-    RunResult.Host host = new RunResult.Host(wallNs / 1_000_000, events / secs, grants / secs, threads,
-        m.shards().length, o.windows(), peakHeapMb());
+    RunResult.Host host = new RunResult.Host(wallNs / 1_000_000, Math.max(0, totalNs - wallNs) / 1_000_000,
+        events / secs, grants / secs, threads, m.shards().length, o.windows(), peakHeapMb());
     return new RunResult(s, m.virtualTime(), events, messages, grants, m.opStats(), LockClassStats.of(m), top,
         invariants.size(), violations, findings, complete,
         o.status() == TimeKeeper.Status.FAILED ? "failed: " + o.error() : o.status().name().toLowerCase(), host);

@@ -37,8 +37,11 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   /** How a run ended. */
   public enum Status { QUIESCENT, TIME_LIMIT, FAILED }
 
-  /** Result handed to whoever started the run. */
-  public record Outcome(Status status, long virtualTime, long windows, String error) {}
+  /**
+   * Result handed to whoever started the run. {@code wallNanos} is the host time from the time
+   * keeper's start to the end of the run (host figure only; never part of a result).
+   */
+  public record Outcome(Status status, long virtualTime, long windows, String error, long wallNanos) {}
 
   /** Called after each window (on the time keeper's thread). */
   public interface Progress {
@@ -60,6 +63,7 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   private long windows;
   private long reached;
   private boolean finished;
+  private final long startNanos = System.nanoTime();
 
   public static Behavior<Command> create(Model model, long maxWindow, long endTime, Progress progress,
       CompletableFuture<Outcome> done) {
@@ -122,12 +126,12 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   }
 
   private Behavior<Command> onShardFailed(ShardFailed f) {
-    finish(new Outcome(Status.FAILED, reached, windows, "shard-" + f.shard() + ": " + f.error()));
+    finish(new Outcome(Status.FAILED, reached, windows, "shard-" + f.shard() + ": " + f.error(), 0));
     return this;
   }
 
   private Behavior<Command> onShardTerminated(ShardTerminated t) {
-    finish(new Outcome(Status.FAILED, reached, windows, "shard-" + t.shard() + " stopped"));
+    finish(new Outcome(Status.FAILED, reached, windows, "shard-" + t.shard() + " stopped", 0));
     return this;
   }
 
@@ -143,11 +147,11 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       }
     }
     if (start == Long.MAX_VALUE) {
-      finish(new Outcome(Status.QUIESCENT, reached, windows, null));
+      finish(new Outcome(Status.QUIESCENT, reached, windows, null, 0));
       return;
     }
     if (start >= endTime) {
-      finish(new Outcome(Status.TIME_LIMIT, endTime, windows, null));
+      finish(new Outcome(Status.TIME_LIMIT, endTime, windows, null, 0));
       return;
     }
     long end = endTime;
@@ -169,7 +173,8 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   private void finish(Outcome o) {
     if (!finished) {
       finished = true;
-      done.complete(o);
+      done.complete(new Outcome(o.status(), o.virtualTime(), o.windows(), o.error(),
+          Math.max(1, System.nanoTime() - startNanos)));
     }
   }
 

@@ -131,7 +131,8 @@ final class Scenarios {
   /**
    * (b) Four threads on one mutex (cpu = thread id). A holds [0, 9000); B asks at 6000, C at 7500,
    * D at 8100; FIFO grants at 9000 (B, holds 3000), 12000 (C, holds 1500), 13500 (D, holds 600).
-   * Waits 3000, 4500, 5400 cycles; at 3 GHz 1000, 1500, 1800 ns.
+   * Waits 3000, 4500, 5400 cycles; at 3 GHz 1000, 1500, 1800 ns. All three contend while A holds
+   * the lock, so lockdep's {@code lock->ip} is A's site each time: contending point pin_pages x3.
    */
   static List<LockClassStats> contendedMutex() {
     Builder b = new Builder();
@@ -146,7 +147,8 @@ final class Scenarios {
   /**
    * (c) An rwsem: W1 writes [0, 6000); R1 reads from 3000, R2 from 4500, both granted at 6000
    * (waits 3000 and 1500), hold 1500 and 3000; W2 asks at 6900, granted at 9000 when the last
-   * reader leaves (wait 2100), holds 3000.
+   * reader leaves (wait 2100), holds 3000. Contending points: W1's site for R1 and R2, then R2's
+   * (the last acquirer) for W2.
    */
   static List<LockClassStats> rwsem() {
     Builder b = new Builder();
