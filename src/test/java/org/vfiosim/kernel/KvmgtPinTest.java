@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 import static org.vfiosim.kernel.KernelConstants.SZ_2M;
 
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** §8 cases 16, 17 and 29 across kvmgt's cache and type1 state (sequenced as kvmgt does). */
@@ -98,8 +99,11 @@ class KvmgtPinTest {
     cache.krefGet(huge); // a second user: the notifier ignores it
     assertThat(mm.lockedVm()).isEqualTo(515);
 
-    Runnable notifier = () -> { // intel_vgpu_iommu_notifier for {0, 4G}
-      for (GvtCache.GvtDma e : cache.entriesInGfnRange(0, 4 * G / PAGE_SIZE)) {
+    long[] seen = new long[2];
+    Consumer<UnmapWalk.Notify> notifier = n -> { // intel_vgpu_iommu_notifier
+      seen[0] = n.iova();
+      seen[1] = n.size();
+      for (GvtCache.GvtDma e : cache.entriesInGfnRange(n.iova() / PAGE_SIZE, n.size() / PAGE_SIZE)) {
         gpu.unmap(e.dmaAddr(), e.size());
         h.unpinPages(Type1PinHarness.range(e.gfn(), e.npages()));
         cache.remove(e);
@@ -107,6 +111,7 @@ class KvmgtPinTest {
     };
     assertThat(h.unmap(0, 4 * G, mm, notifier)).isZero();
     assertThat(h.iommu.notifierCalls()).isEqualTo(1);
+    assertThat(seen).containsExactly(0, 4 * G);
     assertThat(h.iommu.unmapped()).isEqualTo(4 * G);
     assertThat(cache.nrCacheEntries()).isZero();
     assertThat(mm.lockedVm()).isZero();

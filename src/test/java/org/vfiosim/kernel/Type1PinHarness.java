@@ -3,6 +3,8 @@ package org.vfiosim.kernel;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SHIFT;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 
+import java.util.function.Consumer;
+
 /**
  * Test-only sequencing of the pure pieces the way v5.10 type1 runs them with {@code iommu->lock}
  * held (what the Container actor will do with locks and costs around each step). It lets the tests
@@ -62,7 +64,7 @@ final class Type1PinHarness {
   }
 
   /** UNMAP_DMA by {@code current}; {@code onNotify} plays the chain (null: nobody unpins). */
-  int unmap(long iova, long size, MmState current, Runnable onNotify) {
+  int unmap(long iova, long size, MmState current, Consumer<UnmapWalk.Notify> onNotify) {
     int ret = iommu.unmapArgsCheck(iova, size, false, 0);
     if (ret != 0) {
       iommu.setUnmapped(0);
@@ -71,9 +73,9 @@ final class Type1PinHarness {
     UnmapWalk w = iommu.beginUnmap(iova, size, current);
     while (true) {
       UnmapWalk.Step s = w.step();
-      if (s instanceof UnmapWalk.Notify) {
+      if (s instanceof UnmapWalk.Notify n) {
         if (onNotify != null) {
-          onNotify.run();
+          onNotify.accept(n);
         }
       } else if (s instanceof UnmapWalk.Removed r) {
         if (r.dma().iommuMapped()) {
