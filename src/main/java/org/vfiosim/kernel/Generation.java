@@ -21,6 +21,9 @@ public enum Generation {
   }
 
   /** The name used in scripts and config ({@code v5.6}, {@code v5.10}, {@code v5.10-contig}). */
+  /** The generation scripts and scenarios get when they name none. */
+  public static final Generation DEFAULT = V5_10;
+
   public String id() {
     return id;
   }

@@ -1,5 +1,7 @@
 package org.vfiosim.script;
 
+import org.vfiosim.kernel.Generation;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package org.vfiosim.script;
 
+import org.vfiosim.kernel.Generation;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

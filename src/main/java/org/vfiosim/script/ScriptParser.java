@@ -1,5 +1,8 @@
 package org.vfiosim.script;
 
+import org.vfiosim.kernel.Generation;
+import org.vfiosim.kernel.Errno;
+
 import static org.vfiosim.script.Lex.q;
 
 import java.io.IOException;
@@ -147,7 +150,7 @@ public final class ScriptParser {
           throw err("unknown statement " + q(kw));
         }
         if (!ep.get().existsIn(generation)) {
-          throw err(kw + " does not exist in generation " + generation.scriptName());
+          throw err(kw + " does not exist in generation " + generation.id());
         }
         step(call(ep.get(), w, text));
       }
@@ -175,7 +178,7 @@ public final class ScriptParser {
     if (w.length != 2) {
       throw err("generation takes one of v5.6, v5.10, v5.10-contig");
     }
-    Optional<Generation> g = Generation.byScriptName(w[1]);
+    Optional<Generation> g = Generation.parse(w[1]);
     if (g.isEmpty()) {
       throw err("unknown generation " + q(w[1]) + " (v5.6, v5.10 or v5.10-contig)");
     }
@@ -445,11 +448,11 @@ public final class ScriptParser {
       if (s.charAt(0) != '-') {
         throw err("bad expect " + q(s) + " (errno names are written -" + s + ")");
       }
-      Optional<Errno> e = Errno.byName(s.substring(1));
+      OptionalLong e = Errno.parse(s);
       if (e.isEmpty()) {
         throw err("unknown errno " + q(s));
       }
-      return Optional.of(new Expect.Ret(e.get().ret(), s));
+      return Optional.of(new Expect.Ret(e.getAsLong(), s));
     }
     OptionalLong n = Lex.number(s, true);
     if (n.isEmpty()) {

@@ -49,3 +49,5 @@
  * </ul>
  */
 package org.vfiosim.script;
+
+import org.vfiosim.kernel.Errno;

@@ -22,7 +22,9 @@ class ErrnoTest {
     assertThat(Errno.name(-Errno.EDEADLK)).isEqualTo("-EDEADLK");
     assertThat(Errno.name(0)).isEqualTo("0");
     assertThat(Errno.name(512)).isEqualTo("512");
-    assertThat(Errno.name(-6)).isEqualTo("-6"); // ENXIO is not in the table
+    assertThat(Errno.name(-6)).isEqualTo("-ENXIO");
+    assertThat(Errno.name(-512)).isEqualTo("-ERESTARTSYS");
+    assertThat(Errno.name(-511)).isEqualTo("-511");
     assertThat(Errno.name(-1000)).isEqualTo("-1000");
     assertThat(Errno.name(Long.MIN_VALUE)).isEqualTo(Long.toString(Long.MIN_VALUE));
   }
@@ -36,7 +38,7 @@ class ErrnoTest {
       }
     }
     assertThat(Errno.parse("-EINVAL")).isEqualTo(OptionalLong.of(-22));
-    assertThat(Errno.parse("-einval")).isEqualTo(OptionalLong.of(-22));
+    assertThat(Errno.parse("-einval")).as("names are case-sensitive, as the kernel spells them").isEmpty();
     assertThat(Errno.parse("-EDEADLOCK")).isEqualTo(OptionalLong.of(-35));
   }
 

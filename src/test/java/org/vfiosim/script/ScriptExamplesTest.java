@@ -1,5 +1,7 @@
 package org.vfiosim.script;
 
+import org.vfiosim.kernel.Generation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URISyntaxException;

@@ -1,5 +1,8 @@
 package org.vfiosim.script;
 
+import org.vfiosim.kernel.Generation;
+import org.vfiosim.kernel.Errno;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -315,7 +318,7 @@ class ScriptParserTest {
         "EBUSY", "EEXIST", "ENODEV", "EINVAL", "ENOSPC", "ENOTTY", "EDEADLK")) {
       Expect ex = stmt("qemu_exit vm1 expect=-" + e, Call.QemuExit.class).expect().orElseThrow();
       assertThat(ex.text()).isEqualTo("-" + e);
-      assertThat(((Expect.Ret) ex).value()).isEqualTo(Errno.byName(e).orElseThrow().ret());
+      assertThat(((Expect.Ret) ex).value()).isEqualTo(Errno.parse("-" + e).orElseThrow());
     }
   }
 
