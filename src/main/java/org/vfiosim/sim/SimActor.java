@@ -6,7 +6,7 @@ package org.vfiosim.sim;
  * on the caller's simulated thread, in virtual time, and replies by returning.
  *
  * <p>Simulated actors are hosted by {@code ShardActor}s (Akka Typed), which run their events in
- * exact virtual-time order; see {@code docs/engine.md}.
+ * exact virtual-time order; see "How it works" in the README.
  */
 public abstract class SimActor<M> {
   public final String name;
