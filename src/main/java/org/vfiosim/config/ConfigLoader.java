@@ -83,6 +83,24 @@ public final class ConfigLoader {
     return new Loaded(merged, costs, scenarioName, file, costsFile);
   }
 
+  /**
+   * The cost model alone: {@code conf/costs/default.conf}, overridden by {@code costsFile} when
+   * given (key-checked against the default model).
+   */
+  public static Config loadCosts(Path home, Path costsFile) {
+    Config defaultCosts = parseFile(home.resolve(DEFAULT_COSTS), "cost model");
+    if (costsFile == null) {
+      return defaultCosts.resolve();
+    }
+    Config costs = parseFile(costsFile, "cost model");
+    checkKnown(costs, defaultCosts, "costs");
+    try {
+      return costs.withFallback(defaultCosts).resolve();
+    } catch (ConfigException e) {
+      throw new UserError(oneLine(e));
+    }
+  }
+
   static Config parseFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
       throw new UserError(file + ": no such " + what + " file");

@@ -72,8 +72,12 @@ public final class DmaTree implements Iterable<VfioDma> {
    * rb-tree, for search costs. (A red-black tree may be up to twice as deep in the worst case.)
    */
   public int depth() {
-    int n = byIova.size();
-    return n == 0 ? 0 : 32 - Integer.numberOfLeadingZeros(n);
+    return depthOf(byIova.size());
+  }
+
+  /** {@code floor(log2 n) + 1}, 0 for an empty tree: the levels of any balanced tree of n nodes. */
+  public static int depthOf(int n) {
+    return n <= 0 ? 0 : 32 - Integer.numberOfLeadingZeros(n);
   }
 
   /** The lowest dma ({@code rb_first}), or null. */

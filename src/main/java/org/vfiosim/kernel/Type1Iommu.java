@@ -249,6 +249,11 @@ public final class Type1Iommu {
     unmapped = bytes;
   }
 
+  /** An UNMAP_DMA failed before its walk (argument checks): it reports no size. */
+  public void unmapFailed() {
+    unmapped = 0;
+  }
+
   /** WARNs hit in this container (pfn_list / notifier sanity check, double notifier register). */
   public long warnings() {
     return warnings;

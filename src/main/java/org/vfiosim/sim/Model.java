@@ -67,6 +67,14 @@ public final class Model {
     return t;
   }
 
+  /** An idle thread in domain {@code d}: it runs nothing until {@link SimThread#start}. */
+  public SimThread idleThread(String name, Domain d) {
+    SimThread t = new SimThread(threads.size(), name, d, false);
+    t.state = SimThread.DONE;
+    threads.add(t);
+    return t;
+  }
+
   public LockClass lockClass(String name, LockKind kind, long acquire, long release, long handoff) {
     LockClass c = lockClasses.get(name);
     if (c != null) {
@@ -159,7 +167,9 @@ public final class Model {
     for (SimThread t : threads) {
       Shard s = t.domain.shard;
       s.addThread(t);
-      s.schedule(t, t.wakeTime, t.nextKey());
+      if (t.top != null) {
+        s.schedule(t, t.wakeTime, t.nextKey());
+      }
     }
   }
 

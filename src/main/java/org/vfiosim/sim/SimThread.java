@@ -78,6 +78,12 @@ public final class SimThread {
   /** The thread promises not to message another domain before this time. */
   long crossHorizon = Long.MIN_VALUE;
 
+  /**
+   * What the modelled code knows about this thread (e.g. its task and {@code current->mm}). The
+   * engine never reads it; a proxy running a remote call has none.
+   */
+  public Object attachment;
+
   SimThread(int id, String name, Domain domain, boolean proxy) {
     if (id < 0 || id > Keys.MAX_SOURCE) {
       throw new IllegalArgumentException("thread id out of range: " + id);
@@ -404,6 +410,22 @@ public final class SimThread {
   /** Whether the thread waits for the reply of a call into another shard. */
   public boolean awaitingReply() {
     return state == REMOTE;
+  }
+
+  /**
+   * Starts {@code f} on this idle thread at virtual time {@code at} (a script runner's next
+   * statement, a worker picking up work). The thread must be done (or never started).
+   */
+  public void start(Frame f, long at) {
+    if (state != DONE && !(state == NEW && top == null)) {
+      throw new SimulationError(name + " is busy");
+    }
+    f.caller = null;
+    f.pc = 0;
+    f.replyLatency = -1;
+    top = f;
+    now = at;
+    shard.schedule(this, at, nextKey());
   }
 
   /** Whether the thread has finished its work. */

@@ -1,0 +1,141 @@
+package org.vfiosim.actors;
+
+import static org.vfiosim.kernel.KernelConstants.PAGE_SHIFT;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vfiosim.kernel.GuestBacking;
+import org.vfiosim.kernel.GvtCache;
+import org.vfiosim.kernel.VfioDma;
+import org.vfiosim.kernel.VfioPfn;
+import org.vfiosim.run.Invariant;
+
+/**
+ * The end-of-run invariants of design §6 over a {@link KernelModel}. A container that hit BUG() is
+ * skipped (its state is what the oops left).
+ */
+final class Invariants {
+  private Invariants() {}
+
+  static List<Invariant> of(KernelModel k) {
+    List<Invariant> out = new ArrayList<>();
+    out.add(Invariant.of("every vfio_pfn reference is held by a kvmgt cache entry or an explicit pin", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vm vm : k.vms()) {
+        Container c = vm.container();
+        if (c.crashed()) {
+          continue;
+        }
+        long refs = 0;
+        for (VfioDma d : c.t1.dmaList()) {
+          for (VfioPfn p : d.pfnList()) {
+            refs += p.refCount();
+          }
+        }
+        long kvmgtRefs = 0;
+        for (KernelModel.Vgpu g : k.vgpus()) {
+          if (g.vm() == vm) {
+            for (GvtCache.GvtDma e : g.kvmgt().cache.entries()) {
+              kvmgtRefs += e.npages();
+            }
+          }
+        }
+        if (refs != kvmgtRefs + c.otherRefs) {
+          v.add(vm.name() + ": vfio_pfn references " + refs + " != kvmgt cache pages " + kvmgtRefs
+              + " + explicit pins " + c.otherRefs);
+        }
+      }
+      return v;
+    }));
+    out.add(Invariant.of("every pinned host page is held by a vfio_pfn or an IOMMU mapping", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vm vm : k.vms()) {
+        if (vm.container().crashed()) {
+          continue;
+        }
+        long expected = 0;
+        for (VfioDma d : vm.container().t1.dmaList()) {
+          for (VfioPfn p : d.pfnList()) {
+            if (!GuestBacking.isReservedPfn(p.pfn())) {
+              expected++;
+            }
+          }
+          if (d.iommuMapped()) {
+            expected += ramPages(vm, d);
+          }
+        }
+        long pins = vm.mm().state.totalPins();
+        if (pins != expected) {
+          v.add(vm.name() + ": " + pins + " FOLL_PIN page pins, " + expected + " expected ("
+              + (pins - expected) + " leaked)");
+        }
+      }
+      return v;
+    }));
+    out.add(Invariant.of("locked_vm equals the pages pinned for accounting containers", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vm vm : k.vms()) {
+        Container c = vm.container();
+        if (c.crashed()) {
+          continue;
+        }
+        long expected = 0;
+        for (VfioDma d : c.t1.dmaList()) {
+          if (c.t1.doAccounting()) {
+            for (VfioPfn p : d.pfnList()) {
+              if (!GuestBacking.isReservedPfn(p.pfn())) {
+                expected++;
+              }
+            }
+          }
+          if (d.iommuMapped()) {
+            expected += ramPages(vm, d);
+          }
+        }
+        long locked = vm.mm().state.lockedVm();
+        if (locked != expected) {
+          v.add(vm.name() + ": locked_vm " + locked + " != " + expected + " pinned pages");
+        }
+      }
+      return v;
+    }));
+    out.add(Invariant.of("dma_avail + mappings == dma_entry_limit", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vm vm : k.vms()) {
+        vm.container().t1.checkInvariants().ifPresent(s -> v.add(vm.name() + ": " + s));
+      }
+      return v;
+    }));
+    out.add(Invariant.of("container_users and group krefs match their holders", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vgpu g : k.vgpus()) {
+        VfioGroup gr = g.group();
+        if (!gr.groupFdOpen) {
+          continue; // never created (a vgpu declared after the last statement ran)
+        }
+        if (gr.containerUsers.value != gr.expectedContainerUsers()) {
+          v.add(g.name() + ": container_users " + gr.containerUsers.value + " != " + gr.expectedContainerUsers()
+              + " holders");
+        }
+        if (gr.kref.value != gr.expectedKref()) {
+          v.add(g.name() + ": group kref " + gr.kref.value + " != " + gr.expectedKref() + " references");
+        }
+      }
+      return v;
+    }));
+    return out;
+  }
+
+  /** Non-reserved pages of an IOMMU-mapped dma (each pinned and accounted at MAP time). */
+  private static long ramPages(KernelModel.Vm vm, VfioDma d) {
+    long n = 0;
+    GuestBacking b = vm.mm().state.backing();
+    for (long p = 0; p < d.npages(); p++) {
+      long pfn = b.pfnOf(d.vaddr() + (p << PAGE_SHIFT));
+      if (pfn >= 0 && !GuestBacking.isReservedPfn(pfn)) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,81 @@
+package org.vfiosim.actors;
+
+import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.SimActor;
+import org.vfiosim.sim.SimRwsem;
+import org.vfiosim.sim.SimThread;
+
+/**
+ * A KVM VM ({@code struct kvm}): its memslots (guest RAM GPA [0, mem)) and {@code kvm->srcu}, the
+ * SRCU that memslot readers hold. v5.6 kvmgt reads and writes guest memory through here.
+ */
+public final class Kvm extends SimActor<Kvm.Msg> {
+
+  /** Protocol. */
+  public sealed interface Msg permits ReadGuest, WriteGuest {}
+
+  /** {@code kvm_read_guest(kvm, gpa, data, len)}: 0 or -EFAULT. The caller holds {@code kvm->srcu}. */
+  public record ReadGuest(long gpa, long len) implements Msg {}
+
+  /** {@code kvm_write_guest(kvm, gpa, data, len)}: 0 or -EFAULT. The caller holds {@code kvm->srcu}. */
+  public record WriteGuest(long gpa, long len) implements Msg {}
+
+  private final KernelModel k;
+  private final org.vfiosim.kernel.Kvm memslots;
+  /** {@code kvm->srcu}: read sections only (SRCU readers never block each other or writers). */
+  final SimRwsem srcu;
+  /** {@code kvm->mm}: the QEMU process that created the VM. */
+  final Mm mm;
+  /** {@code kvm->users_count} ({@code kvm_get_kvm} / {@code kvm_put_kvm}). */
+  final org.vfiosim.sim.AtomicVar users;
+
+  Kvm(KernelModel k, String vm, Domain d, long mem, Mm mm) {
+    super(vm + "/kvm");
+    this.k = k;
+    this.memslots = new org.vfiosim.kernel.Kvm(mem);
+    this.srcu = k.model.rwsem(k.kvmSrcu, vm, d);
+    this.mm = mm;
+    this.users = k.model.atomic(vm + ":kvm.users_count", k.costs.atomicRmw, k.costs.atomicBounce, 1);
+  }
+
+  @Override
+  protected KFrame receive(SimThread t, Msg msg) {
+    if (msg instanceof ReadGuest r) {
+      return new GuestRw(r.gpa(), r.len(), false);
+    }
+    WriteGuest w = (WriteGuest) msg;
+    return new GuestRw(w.gpa(), w.len(), true);
+  }
+
+  /**
+   * kvm_read_guest / kvm_write_guest (virt/kvm/kvm_main.c): page by page, a memslot lookup
+   * ({@code gfn_to_memslot}) and a copy from or to the host virtual address; -EFAULT outside the
+   * memslots (the pages before the fault are already copied).
+   */
+  private final class GuestRw extends KFrame {
+    private final long gpa;
+    private final long len;
+    private final boolean write;
+
+    GuestRw(long gpa, long len, boolean write) {
+      this.gpa = gpa;
+      this.len = len;
+      this.write = write;
+    }
+
+    @Override
+    protected void run(SimThread t) {
+      long pages = org.vfiosim.kernel.Kvm.pagesTouched(gpa, len);
+      begin(t, write ? k.opKvmWriteGuest : k.opKvmReadGuest, pages, k.costs.callEntry);
+      long ok = memslots.accessibleBytes(gpa, len);
+      long okPages = org.vfiosim.kernel.Kvm.pagesTouched(gpa, ok);
+      t.cost(Math.max(1, okPages) * k.costs.memslotLookup + (ok > 0 ? k.costs.copy(ok) : 0));
+      leave(t, memslots.checkGuestAccess(gpa, len));
+    }
+
+    @Override
+    public String function() {
+      return write ? "kvm_write_guest" : "kvm_read_guest";
+    }
+  }
+}
