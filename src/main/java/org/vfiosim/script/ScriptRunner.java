@@ -74,15 +74,17 @@ public final class ScriptRunner {
 
   /** Runs {@code script} with cost model {@code costs}; {@code timing} appends each call's cycles. */
   public static Result run(Script script, Costs costs, boolean timing) {
+    return runKeeping(script, costs, timing).result;
+  }
+
+  /** A finished replay and the simulated stack it ran on (for tests that inspect the state). */
+  record Replayed(Result result, KernelModel model) {}
+
+  static Replayed runKeeping(Script script, Costs costs, boolean timing) {
     ScriptRunner r = new ScriptRunner(script, costs, timing);
     r.build();
     r.execute();
-    return r.finish();
-  }
-
-  /** The simulated stack after {@link #run} would have run (for tests). */
-  KernelModel model() {
-    return k;
+    return new Replayed(r.finish(), r.k);
   }
 
   // ---------------------------------------------------------------- building

@@ -48,6 +48,9 @@ public final class Model {
   }
 
   public <A extends SimActor<?>> A actor(A a, Domain d) {
+    if (shards != null) {
+      throw new IllegalStateException(a.name + " registered after layout()");
+    }
     if (a.id >= 0) {
       throw new IllegalStateException(a.name + " registered twice");
     }
@@ -59,6 +62,9 @@ public final class Model {
 
   /** A simulated thread in domain {@code d} that starts running {@code entry} at {@code start}. */
   public SimThread thread(String name, Domain d, Frame entry, long start) {
+    if (shards != null) {
+      throw new IllegalStateException(name + " created after layout()");
+    }
     SimThread t = new SimThread(threads.size(), name, d, false);
     t.top = entry;
     t.now = start;
@@ -69,6 +75,9 @@ public final class Model {
 
   /** An idle thread in domain {@code d}: it runs nothing until {@link SimThread#start}. */
   public SimThread idleThread(String name, Domain d) {
+    if (shards != null) {
+      throw new IllegalStateException(name + " created after layout()");
+    }
     SimThread t = new SimThread(threads.size(), name, d, false);
     t.state = SimThread.DONE;
     threads.add(t);
