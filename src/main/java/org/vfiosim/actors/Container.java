@@ -73,8 +73,11 @@ public final class Container extends SimActor<Container.Msg> {
   final Mm mm;
   /** Registered DMA_UNMAP notifier blocks by id (the kvmgt instance's index). */
   private final List<Kvmgt> notifierBlocks = new ArrayList<>();
-  /** {@code container->iommu_driver} set: a group is attached (QEMU did VFIO_SET_IOMMU). */
-  boolean driverSet;
+  /**
+   * {@code container->iommu_driver}: type1 is set from the start (script-format.md: {@code vm}
+   * gives "a container with the type1 driver"); the last group's detach releases it.
+   */
+  boolean driverSet = true;
   private int groupsAttached;
   /** vfio_pfn references taken by callers other than kvmgt (script pins), for the invariant check. */
   long otherRefs;
@@ -1361,13 +1364,7 @@ public final class Container extends SimActor<Container.Msg> {
                         + (t1.notifierHead() ? " and a DMA_UNMAP notifier is still registered" : "")));
               }
               if (!t1.iommuCapDomainInContainer()) {
-                int leaked = 0;
-                for (VfioDma d : t1.unmapUnpinAll()) {
-                  leaked += d.pinnedCount();
-                }
-                if (leaked > 0) {
-                  leakedPins += leaked;
-                }
+                dropPinnedDmas(t1.unmapUnpinAll());
               }
             }
             t.unlock(iommuLock);
@@ -1392,8 +1389,35 @@ public final class Container extends SimActor<Container.Msg> {
     }
   }
 
-  /** vfio_pfn nodes dropped with their dma at detach (pins and locked_vm leaked). */
+  /** References, page pins and accounted pages of vfio_pfns dropped with their dma at detach. */
+  long droppedRefs;
   long leakedPins;
+  long leakedAccounted;
+
+  /**
+   * vfio_iommu_unmap_unpin_all() with no IOMMU domain: vfio_unmap_unpin() returns early, so the
+   * vfio_pfn nodes are freed with their dma without put_pfn or vfio_lock_acct: the pages stay
+   * pinned and locked_vm stays raised (a leak the kernel only WARNs about).
+   */
+  private void dropPinnedDmas(List<VfioDma> removed) {
+    long pages = 0;
+    for (VfioDma d : removed) {
+      for (VfioPfn p : d.pfnList()) {
+        droppedRefs += p.refCount();
+        if (!GuestBacking.isReservedPfn(p.pfn())) {
+          leakedPins++;
+          pages++;
+          if (t1.doAccounting()) {
+            leakedAccounted++;
+          }
+        }
+      }
+    }
+    if (pages > 0) {
+      findings.add(new Finding(Finding.Kind.LEAK, vm, "vfio_iommu_unmap_unpin_all",
+          pages + " externally pinned page(s) freed with their vfio_dma at detach: they stay pinned and in locked_vm"));
+    }
+  }
 
   /** {@code vfio_pfn} nodes in this container (the {@code pinned} assertion). */
   public long pinnedPages() {

@@ -55,6 +55,7 @@ public final class KernelModel {
   static final CallSite AT_CACHE_DESTROY = CallSite.of("gvt_cache_destroy");
   static final CallSite AT_VGPU_ACTIVATE = CallSite.of("intel_gvt_activate_vgpu");
   static final CallSite AT_VGPU_DEACTIVATE = CallSite.of("intel_gvt_deactivate_vgpu");
+  static final CallSite AT_VGPU_RELEASE = CallSite.of("intel_gvt_release_vgpu");
   static final CallSite AT_VGPU_EXIST = CallSite.of("__kvmgt_vgpu_exist");
 
   public final Model model;

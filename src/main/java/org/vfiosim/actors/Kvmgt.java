@@ -724,7 +724,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             kvm.users.value++;
             handleValid = true;
             pc = 7;
-            if (!t.lock(vgpuLock, KernelModel.AT_VGPU_ACTIVATE)) { // intel_gvt_activate_vgpu
+            if (!t.lock(vgpuLock, KernelModel.AT_VGPU_ACTIVATE)) { // intel_gvt_activate_vgpu (5.x: vgpu_lock)
               return;
             }
             continue;
@@ -776,8 +776,9 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   }
 
   /**
-   * __intel_vgpu_release() (v5.10 kvmgt.c:873): not valid or already released → return; vgpu
-   * deactivate (vgpu_lock); unregister both notifiers (failures only WARN); kvmgt_guest_exit
+   * __intel_vgpu_release() (v5.10 kvmgt.c:873): not valid or already released → return;
+   * intel_gvt_release_vgpu (vgpu_lock in intel_gvt_deactivate_vgpu, again around
+   * intel_vgpu_clean_workloads); unregister both notifiers (failures only WARN); kvmgt_guest_exit
    * (kvm_put_kvm, gvt_cache_destroy: every entry unmapped and unpinned); v5.7+ put the external
    * user, which may detach the group from the container.
    */
@@ -804,11 +805,18 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             }
             released.value = 1;
             pc = 2;
-            if (!t.lock(vgpuLock, KernelModel.AT_VGPU_DEACTIVATE)) { // intel_gvt_release_vgpu
+            if (!t.lock(vgpuLock, KernelModel.AT_VGPU_DEACTIVATE)) { // intel_gvt_deactivate_vgpu
               return;
             }
             continue;
           case 2:
+            t.unlock(vgpuLock);
+            pc = 30;
+            if (!t.lock(vgpuLock, KernelModel.AT_VGPU_RELEASE)) { // intel_gvt_release_vgpu: clean workloads
+              return;
+            }
+            continue;
+          case 30:
             t.unlock(vgpuLock);
             pc = 3;
             t.send(group, new VfioGroup.UnregisterNotifier(VfioGroup.IOMMU_NOTIFY, Kvmgt.this), 0);

@@ -60,6 +60,12 @@ final class ReplayCommand implements Callable<Integer> {
       out.println(line);
     }
     out.flush();
+    // Kernel findings (BUG, WARN, LEAK) go to stderr: stdout keeps the contract's exact lines.
+    var err = spec.commandLine().getErr();
+    for (var f : r.findings()) {
+      err.println("finding " + f.kind() + (f.vm() == null ? "" : " " + f.vm()) + " " + f.where() + ": " + f.message());
+    }
+    err.flush();
     return r.exitStatus();
   }
 }
