@@ -27,6 +27,7 @@ abstract class KFrame extends Frame {
   final void leave(SimThread t, long ret) {
     if (op >= 0) {
       t.shard().op(op).record(t.now - start, pages, ret < 0 || ret == RET_BUG);
+      t.shard().traceOp(t, t.shard().opName(op), start, t.now);
     }
     t.ret(ret);
   }

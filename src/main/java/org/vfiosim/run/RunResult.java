@@ -24,7 +24,9 @@ public record RunResult(
     List<Finding> findings,
     boolean complete,
     String status,
-    Host host) {
+    Host host,
+    List<org.vfiosim.sim.TraceEvent> trace,
+    long traceDropped) {
 
   /**
    * Machine-dependent figures (the only part of results.json that may differ between runs).

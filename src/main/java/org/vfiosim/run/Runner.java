@@ -47,8 +47,21 @@ public final class Runner {
 
   /** Runs a prepared scenario on {@code threads} dispatcher threads. */
   public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress) {
+    return run(p, threads, progress, 0);
+  }
+
+  /**
+   * Runs a prepared scenario; {@code traceLimit > 0} records lock holds, waits and entry points
+   * (at most that many per shard) for trace.json.
+   */
+  public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress, int traceLimit) {
     RunSettings s = p.settings();
     Model m = p.scenario().model();
+    if (traceLimit > 0) {
+      for (var sh : m.shards()) {
+        sh.enableTrace(traceLimit);
+      }
+    }
     long t0 = System.nanoTime();
     TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), Long.MAX_VALUE),
         s.config(), progress);
@@ -82,9 +95,12 @@ public final class Runner {
     double secs = wallNs / 1e9;
     RunResult.Host host = new RunResult.Host(wallNs / 1_000_000, Math.max(0, totalNs - wallNs) / 1_000_000,
         events / secs, grants / secs, threads, m.shards().length, o.windows(), peakHeapMb());
+    long[] dropped = new long[1];
+    List<org.vfiosim.sim.TraceEvent> trace = traceLimit > 0 ? org.vfiosim.sim.TraceBuffer.merge(m, dropped) : null;
     return new RunResult(s, m.virtualTime(), events, messages, grants, m.opStats(), LockClassStats.of(m), top,
         invariants.size(), violations, findings, complete,
-        o.status() == TimeKeeper.Status.FAILED ? "failed: " + o.error() : o.status().name().toLowerCase(), host);
+        o.status() == TimeKeeper.Status.FAILED ? "failed: " + o.error() : o.status().name().toLowerCase(), host,
+        trace, dropped[0]);
   }
 
   private static long waitTotal(SimLock l) {

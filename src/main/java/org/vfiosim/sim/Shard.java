@@ -27,6 +27,8 @@ public final class Shard {
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
   private OpStats[] ops = new OpStats[16];
+  /** Trace recorder, or null when the run does not trace. */
+  TraceBuffer trace;
 
   Shard(int index, Model model) {
     this.index = index;
@@ -208,8 +210,25 @@ public final class Shard {
     return s;
   }
 
+  /** The name an op id was registered under. */
+  public String opName(int id) {
+    return model.opName(id);
+  }
+
   OpStats[] opsRaw() {
     return ops;
+  }
+
+  /** Records spans into a buffer of at most {@code limit} events (call before the run). */
+  public void enableTrace(int limit) {
+    trace = new TraceBuffer(limit);
+  }
+
+  /** Records an entry point's span when tracing. */
+  public void traceOp(SimThread t, String op, long start, long end) {
+    if (trace != null) {
+      trace.add(TraceEvent.Kind.OP, start, end, t, op, "");
+    }
   }
 
   public long messages() {

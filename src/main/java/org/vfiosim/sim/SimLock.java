@@ -93,6 +93,17 @@ public abstract class SimLock {
     return contendingPoints;
   }
 
+  private String traceName(byte mode) {
+    return cls.kind == LockKind.RWSEM ? cls.name + (mode == SimThread.MODE_READ ? "-R" : "-W") : cls.name;
+  }
+
+  /** A hold ended (called by the subclasses' release). */
+  final void traceHold(SimThread t, byte mode, long since, long until) {
+    if (t.shard.trace != null) {
+      t.shard.trace.add(TraceEvent.Kind.HOLD, since, until, t, traceName(mode), owner);
+    }
+  }
+
   /** Zeroes the counters ({@code echo 0 > /proc/lock_stat}, the script's reset_counters). */
   public void resetStats() {
     write.reset();
@@ -144,6 +155,9 @@ public abstract class SimLock {
     if (contended && waited > 0) {
       s.wait.add(waited);
       recordSiteWait(mode, site, waited);
+      if (t.shard.trace != null) {
+        t.shard.trace.add(TraceEvent.Kind.WAIT, requestTime, acquiredAt, t, traceName(mode), owner);
+      }
     }
     prevCpu = lastCpu;
     prevSite = lastSite;

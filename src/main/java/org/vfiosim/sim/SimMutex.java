@@ -63,6 +63,7 @@ public final class SimMutex extends SimLock {
   void release(SimThread t, byte mode, long since) {
     long now = t.now;
     write.hold.add(now - since);
+    traceHold(t, mode, since, now);
     SimThread w = head;
     if (w != null) {
       head = w.waitNext;

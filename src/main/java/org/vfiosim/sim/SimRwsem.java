@@ -77,6 +77,7 @@ public final class SimRwsem extends SimLock {
     long now = t.now;
     if (mode == SimThread.MODE_READ) {
       read.hold.add(now - since);
+      traceHold(t, mode, since, now);
       readers--;
       readerList.remove(t);
       readFreeAt = Math.max(readFreeAt, now);
@@ -85,6 +86,7 @@ public final class SimRwsem extends SimLock {
       }
     } else {
       write.hold.add(now - since);
+      traceHold(t, mode, since, now);
       writer = null;
       writeFreeAt = now;
       grantWaiters(now);

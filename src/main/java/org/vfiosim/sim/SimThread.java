@@ -78,6 +78,9 @@ public final class SimThread {
   /** The thread promises not to message another domain before this time. */
   long crossHorizon = Long.MIN_VALUE;
 
+  /** The process this thread belongs to in traces (a VM, a GPU, the host); the domain's name by default. */
+  public String process;
+
   /**
    * What the modelled code knows about this thread (e.g. its task and {@code current->mm}). The
    * engine never reads it; a proxy running a remote call has none.
