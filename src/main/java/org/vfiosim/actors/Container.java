@@ -95,6 +95,11 @@ public final class Container extends SimActor<Container.Msg> {
   }
 
   /** Whether this container hit BUG() (its later callers get {@code BUG}). */
+  /** {@code &iommu->lock} of this container. */
+  public SimMutex iommuLock() {
+    return iommuLock;
+  }
+
   public boolean crashed() {
     return t1.bug();
   }

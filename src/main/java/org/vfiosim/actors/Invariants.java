@@ -127,6 +127,57 @@ final class Invariants {
     return out;
   }
 
+  /**
+   * After every VM shut down (design §6): nothing mapped, pinned or accounted is left, every kvmgt
+   * cache is empty, and each group is back at its baseline (detached, container_users 0, kref held
+   * only by its creator and its devices).
+   */
+  static List<Invariant> teardown(KernelModel k) {
+    List<Invariant> out = new ArrayList<>();
+    out.add(Invariant.of("after shutdown no mapping, pin or locked_vm is left", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vm vm : k.vms()) {
+        Container c = vm.container();
+        if (c.crashed()) {
+          continue;
+        }
+        if (!c.t1.dmaList().isEmpty()) {
+          v.add(vm.name() + ": " + c.t1.dmaList().count() + " vfio_dma left after shutdown");
+        }
+        if (vm.mm().state.totalPins() != 0) {
+          v.add(vm.name() + ": " + vm.mm().state.totalPins() + " pages still pinned after shutdown");
+        }
+        if (vm.mm().state.lockedVm() != 0) {
+          v.add(vm.name() + ": locked_vm " + vm.mm().state.lockedVm() + " after shutdown");
+        }
+      }
+      for (KernelModel.Vgpu g : k.vgpus()) {
+        if (!g.kvmgt().cache.entries().isEmpty()) {
+          v.add(g.name() + ": " + g.kvmgt().cache.entries().size() + " gvt_cache entries after release");
+        }
+      }
+      return v;
+    }));
+    out.add(Invariant.of("after shutdown every group is back at its baseline", () -> {
+      List<String> v = new ArrayList<>();
+      for (KernelModel.Vgpu g : k.vgpus()) {
+        VfioGroup gr = g.group();
+        if (gr.container() != null) {
+          v.add(g.name() + ": group still attached to its container");
+        }
+        if (gr.containerUsers.value != 0) {
+          v.add(g.name() + ": container_users " + gr.containerUsers.value + " after shutdown, 0 expected");
+        }
+        if (gr.kref.value != 1 + gr.devices) {
+          v.add(g.name() + ": group kref " + gr.kref.value + " after shutdown, " + (1 + gr.devices)
+              + " expected (creator and devices)");
+        }
+      }
+      return v;
+    }));
+    return out;
+  }
+
   /** Non-reserved pages of an IOMMU-mapped dma (each pinned and accounted at MAP time). */
   private static long ramPages(KernelModel.Vm vm, VfioDma d) {
     long n = 0;

@@ -57,6 +57,16 @@ public final class KernelModel {
   static final CallSite AT_VGPU_DEACTIVATE = CallSite.of("intel_gvt_deactivate_vgpu");
   static final CallSite AT_VGPU_RELEASE = CallSite.of("intel_gvt_release_vgpu");
   static final CallSite AT_VGPU_EXIST = CallSite.of("__kvmgt_vgpu_exist");
+  static final CallSite AT_SUBMIT_EXECLIST = CallSite.of("intel_vgpu_submit_execlist");
+  static final CallSite AT_PICK_NEXT_WORKLOAD = CallSite.of("pick_next_workload");
+  static final CallSite AT_DISPATCH_WORKLOAD = CallSite.of("dispatch_workload");
+  static final CallSite AT_COMPLETE_WORKLOAD = CallSite.of("complete_current_workload");
+  static final CallSite AT_EMULATE_MMIO = CallSite.of("intel_vgpu_emulate_mmio_write");
+  static final CallSite AT_KICK_SCHEDULE = CallSite.of("intel_gvt_kick_schedule");
+  static final CallSite AT_GVT_SCHEDULE = CallSite.of("intel_gvt_schedule");
+  static final CallSite AT_RING_MODE_WRITE = CallSite.of("ring_mode_mmio_write");
+  static final CallSite AT_START_SCHEDULE = CallSite.of("intel_vgpu_start_schedule");
+  static final CallSite AT_STOP_SCHEDULE = CallSite.of("intel_vgpu_stop_schedule");
 
   public final Model model;
   public final Costs costs;
@@ -97,6 +107,9 @@ public final class KernelModel {
   final int opUnsetContainer;
   final int opVgpuOpen;
   final int opVgpuRelease;
+  final int opGvtWorkload;
+  final int opPopulateShadowContext;
+  final int opUpdateGuestContext;
 
   private final List<Vm> vms = new ArrayList<>();
   private final List<Vgpu> vgpus = new ArrayList<>();
@@ -163,6 +176,9 @@ public final class KernelModel {
     opUnsetContainer = model.op("VFIO_GROUP_UNSET_CONTAINER");
     opVgpuOpen = model.op("intel_vgpu_open");
     opVgpuRelease = model.op("intel_vgpu_release");
+    opGvtWorkload = model.op("gvt_workload");
+    opPopulateShadowContext = model.op("populate_shadow_context");
+    opUpdateGuestContext = model.op("update_guest_context");
 
     hostDomain = model.domain("host");
     core = model.actor(new VfioCore(this, hostDomain), hostDomain);
@@ -260,5 +276,10 @@ public final class KernelModel {
   /** The end-of-run invariants of design §6 over this stack. */
   public List<Invariant> invariants() {
     return Invariants.of(this);
+  }
+
+  /** The invariants that hold once every VM has shut down (design §6 baselines). */
+  public List<Invariant> teardownInvariants() {
+    return Invariants.teardown(this);
   }
 }

@@ -71,6 +71,19 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   KernelModel.Vm vm;
   /** The dma_addr the last successful map returned (what the GTT entry would hold). */
   public long lastDmaAddr;
+  /** Workloads of this vGPU completed, and their summed latency (submission to completion). */
+  public long workloads;
+  public long workloadCycles;
+  /** Workloads submitted and not yet completed. */
+  public long inFlight;
+  /** This vGPU's scheduling data on its GPU (null until the scheduler first sees it). */
+  Gvt.VgpuSched sched;
+
+  void workloadDone(long cycles) {
+    workloads++;
+    workloadCycles += cycles;
+    inFlight--;
+  }
   final List<Finding> findings = new ArrayList<>();
 
   Kvmgt(KernelModel k, String vgpu, int index, Domain d, boolean notifierUnpins) {
@@ -92,6 +105,11 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   /** The vfio group of this vGPU. */
   public VfioGroup group() {
     return group;
+  }
+
+  /** {@code &vgpu->vgpu_lock}: held by MMIO/GTT emulation and workload dispatch/completion. */
+  public SimMutex vgpuLock() {
+    return vgpuLock;
   }
 
   @Override
@@ -810,6 +828,13 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             }
             continue;
           case 2:
+            pc = 31;
+            if (sched != null && sched.active) { // intel_vgpu_stop_schedule, under vgpu_lock
+              t.send(gvt, new Gvt.StopSchedule(Kvmgt.this), 0);
+              return;
+            }
+            continue;
+          case 31:
             t.unlock(vgpuLock);
             pc = 30;
             if (!t.lock(vgpuLock, KernelModel.AT_VGPU_RELEASE)) { // intel_gvt_release_vgpu: clean workloads

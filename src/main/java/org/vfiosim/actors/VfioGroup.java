@@ -36,7 +36,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
   /** Protocol. */
   public sealed interface Msg
       permits PinPages, UnpinPages, GroupPinPages, GroupUnpinPages, DmaRw, GetExternalUser, PutExternalUser,
-          RegisterNotifier, UnregisterNotifier, OpenDevice, ReleaseDevice, UnsetContainer {}
+          RegisterNotifier, UnregisterNotifier, OpenDevice, ReleaseDevice, UnsetContainer, KvmGroupDel, CloseGroupFd {}
 
   /** {@code vfio_pin_pages(dev, ...)}: the device API, a group lookup per call. */
   public record PinPages(long[] pfns, int npage, int prot, long[] phys, boolean byKvmgt) implements Msg {}
@@ -73,6 +73,15 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** The {@code VFIO_GROUP_UNSET_CONTAINER} ioctl. */
   public record UnsetContainer() implements Msg {}
+
+  /**
+   * QEMU's {@code KVM_DEV_VFIO_GROUP_DEL} (virt/kvm/vfio.c): {@code vfio_group_set_kvm(group, NULL)}
+   * then {@code vfio_group_put_external_user}: KVM's reference goes.
+   */
+  public record KvmGroupDel() implements Msg {}
+
+  /** {@code vfio_group_fops_release}: QEMU closes the group fd (dissolve, then put). */
+  public record CloseGroupFd() implements Msg {}
 
   private final KernelModel k;
   final String vgpu;
@@ -197,6 +206,12 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
     }
     if (msg instanceof ReleaseDevice) {
       return new ReleaseDeviceFrame();
+    }
+    if (msg instanceof KvmGroupDel) {
+      return new KvmGroupDelFrame();
+    }
+    if (msg instanceof CloseGroupFd) {
+      return new CloseGroupFdFrame();
     }
     return new UnsetContainerFrame();
   }
@@ -1226,6 +1241,104 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
     @Override
     public String function() {
       return "vfio_group_unset_container";
+    }
+  }
+
+  /**
+   * kvm_vfio_group_del (virt/kvm/vfio.c): vfio_group_set_kvm(group, NULL) runs the SET_KVM chain
+   * with NULL, then KVM's vfio_group_put_external_user.
+   */
+  private final class KvmGroupDelFrame extends KFrame {
+    private List<Kvmgt> chain;
+    private int n;
+
+    @Override
+    protected void run(SimThread t) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            t.cost(k.costs.callEntry);
+            if (!kvmHolds) {
+              t.ret(-EINVAL);
+              return;
+            }
+            kvm = null;
+            pc = 1;
+            if (!t.lockRead(notifierRwsem, KernelModel.AT_NOTIFIER_CALL)) {
+              return;
+            }
+            continue;
+          case 1:
+            chain = new ArrayList<>(groupNotifiers);
+            n = 0;
+            pc = 2;
+            continue;
+          case 2:
+            if (n >= chain.size()) {
+              t.unlockRead(notifierRwsem);
+              kvmHolds = false;
+              pc = 4;
+              t.call(new TryDissolve());
+              return;
+            }
+            t.cost(k.costs.notifierCall);
+            pc = 3;
+            t.send(chain.get(n), new Kvmgt.SetKvm(null), 0);
+            return;
+          case 3:
+            n++;
+            pc = 2;
+            continue;
+          case 4:
+            pc = 5;
+            t.call(new GroupPut());
+            return;
+          case 5:
+            t.ret(0);
+            return;
+          default:
+            throw new IllegalStateException("pc " + pc);
+        }
+      }
+    }
+
+    @Override
+    public String function() {
+      return "kvm_vfio_group_del";
+    }
+  }
+
+  /** vfio_group_fops_release (v5.10 vfio.c:1601): try_dissolve (never blocks), opened--, put. */
+  private final class CloseGroupFdFrame extends KFrame {
+    @Override
+    protected void run(SimThread t) {
+      switch (pc) {
+        case 0:
+          t.cost(k.costs.callEntry);
+          if (!groupFdOpen) {
+            t.ret(-EINVAL);
+            return;
+          }
+          groupFdOpen = false;
+          qemuHolds = false;
+          pc = 1;
+          t.call(new TryDissolve());
+          return;
+        case 1:
+          pc = 2;
+          t.call(new GroupPut());
+          return;
+        case 2:
+          t.ret(0);
+          return;
+        default:
+          throw new IllegalStateException("pc " + pc);
+      }
+    }
+
+    @Override
+    public String function() {
+      return "vfio_group_fops_release";
     }
   }
 }

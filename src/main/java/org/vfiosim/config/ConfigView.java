@@ -57,6 +57,34 @@ public final class ConfigView {
     return v;
   }
 
+  /** A size in bytes ({@code 4G}, {@code 128M}, or a number), between {@code min} and {@code max}. */
+  public long bytesBetween(String path, long min, long max) {
+    long v;
+    try {
+      v = config.getBytes(path);
+    } catch (ConfigException e) {
+      throw bad(path, "must be a size such as 4G or 128M");
+    }
+    if (v < min || v > max) {
+      throw bad(path, "must be between " + min + " and " + max + " bytes, got " + v);
+    }
+    return v;
+  }
+
+  /** A number in [min, max]. */
+  public double doubleBetween(String path, double min, double max) {
+    double v;
+    try {
+      v = config.getDouble(path);
+    } catch (ConfigException e) {
+      throw bad(path, "must be a number");
+    }
+    if (!(v >= min && v <= max)) {
+      throw bad(path, "must be between " + min + " and " + max + ", got " + v);
+    }
+    return v;
+  }
+
   public boolean getBoolean(String path) {
     try {
       return config.getBoolean(path);

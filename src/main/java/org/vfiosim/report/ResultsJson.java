@@ -86,6 +86,8 @@ public final class ResultsJson {
       n.put("hold_max_cycles", Math.max(w.hold.max(), rd == null ? 0 : rd.hold.max()));
     }
 
+    r.extra().forEach((key, value) -> root.set(key, JSON.valueToTree(value)));
+
     ObjectNode inv = root.putObject("invariants");
     inv.put("checked", r.invariantsChecked());
     ArrayNode viol = inv.putArray("violations");

@@ -1,6 +1,7 @@
 package org.vfiosim.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,13 +29,20 @@ public final class Summary {
       sb.append("RUN INCOMPLETE: ").append(r.status()).append('\n');
     }
 
+    whereTimeWent(sb, r, ghz);
+
     List<LockClassStats> locks = new ArrayList<>(r.lockClasses());
+    // most contended first; among equals, the most waited-for, then the most used
+    locks.sort(Comparator.comparingLong(LockClassStats::contentions).reversed()
+        .thenComparing(Comparator.comparingLong(Summary::waitTotal).reversed())
+        .thenComparing(Comparator.comparingLong(Summary::acquisitions).reversed())
+        .thenComparing(LockClassStats::name));
     if (!locks.isEmpty()) {
       sb.append("\nlocks (top by contentions)       acquisitions   contentions     wait total      wait max   hold total\n");
       for (int i = 0; i < Math.min(TOP_LOCKS, locks.size()); i++) {
         LockClassStats c = locks.get(i);
-        long acq = c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
-        long waitTotal = c.write.wait.total() + (c.read == null ? 0 : c.read.wait.total());
+        long acq = acquisitions(c);
+        long waitTotal = waitTotal(c);
         long waitMax = Math.max(c.write.wait.max(), c.read == null ? 0 : c.read.wait.max());
         long hold = c.write.hold.total() + (c.read == null ? 0 : c.read.hold.total());
         sb.append(String.format(Locale.ROOT, "  %-30s %13s %13s %14s %13s %12s%n", trim(c.name(), 30), num(acq),
@@ -72,6 +80,57 @@ public final class Summary {
       sb.append("outputs: ").append(outDir).append("/{results.json,lock_stat,perf-lock.txt,ops.csv}\n");
     }
     return sb.toString().replace(System.lineSeparator(), "\n");
+  }
+
+  private static long acquisitions(LockClassStats c) {
+    return c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
+  }
+
+  private static long waitTotal(LockClassStats c) {
+    return c.write.wait.total() + (c.read == null ? 0 : c.read.wait.total());
+  }
+
+  /**
+   * Where time went: for a GVT fleet, a workload's mean latency split into its phases; for every
+   * run, the entry points that took the most virtual time in total (a nested call's time also
+   * counts in its caller's) and the share of it spent waiting for locks.
+   */
+  @SuppressWarnings("unchecked")
+  private static void whereTimeWent(StringBuilder sb, RunResult r, double ghz) {
+    List<OpStats> ops = new ArrayList<>(r.ops().values());
+    ops.removeIf(o -> o.count() == 0);
+    Object fleet = r.extra().get("fleet");
+    if (ops.isEmpty() && fleet == null) {
+      return;
+    }
+    sb.append("\nwhere time went\n");
+    if (fleet instanceof Map<?, ?> fm && fm.get("workload_split_mean_cycles") instanceof Map<?, ?> split) {
+      double mean = ((Number) fm.get("workload_mean_cycles")).doubleValue();
+      sb.append(String.format(Locale.ROOT, "  GPU workloads: %s completed, mean %s from submission to completion:%n",
+          num(((Number) fm.get("workloads")).longValue()), human(mean / ghz)));
+      String[][] phases = {{"queued", "queued for the engine's workload thread"},
+          {"dispatch", "dispatch (vgpu_lock, scan, populate_shadow_context)"},
+          {"gpu", "on the GPU"}, {"complete", "completion (vgpu_lock, sched_lock, update_guest_context)"}};
+      for (String[] ph : phases) {
+        double v = ((Number) ((Map<String, Object>) split).get(ph[0])).doubleValue();
+        sb.append(String.format(Locale.ROOT, "    %-58s %10s %5.1f %%%n", ph[1], human(v / ghz),
+            mean == 0 ? 0.0 : 100.0 * v / mean));
+      }
+    }
+    if (!ops.isEmpty()) {
+      ops.sort(Comparator.comparingLong(OpStats::totalCycles).reversed().thenComparing(o -> o.name));
+      long lockWait = 0;
+      for (LockClassStats c : r.lockClasses()) {
+        lockWait += waitTotal(c);
+      }
+      sb.append(String.format(Locale.ROOT, "  entry points by total time (lock waits, all classes: %s)%n",
+          human(lockWait / ghz)));
+      for (int i = 0; i < Math.min(5, ops.size()); i++) {
+        OpStats o = ops.get(i);
+        sb.append(String.format(Locale.ROOT, "    %-30s %13s calls %12s total %12s mean%n", trim(o.name, 30),
+            num(o.count()), human(o.totalCycles() / ghz), human(o.mean() / ghz)));
+      }
+    }
   }
 
   /** Nanoseconds as a short human figure: 950 ns, 12.3 us, 4.56 ms, 1.23 s. */

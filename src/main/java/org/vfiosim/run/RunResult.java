@@ -26,7 +26,8 @@ public record RunResult(
     String status,
     Host host,
     List<org.vfiosim.sim.TraceEvent> trace,
-    long traceDropped) {
+    long traceDropped,
+    Map<String, Object> extra) {
 
   /**
    * Machine-dependent figures (the only part of results.json that may differ between runs).

@@ -41,7 +41,7 @@ public final class Runner {
     }
     RunSettings s = RunSettings.of(l);
     Scenario sc = Scenarios.build(s);
-    sc.model().layout(s.shards());
+    sc.layout(s.shards());
     return new Prepared(s, sc);
   }
 
@@ -75,7 +75,8 @@ public final class Runner {
     for (Invariant inv : invariants) {
       violations.addAll(inv.check());
     }
-    List<Finding> findings = new ArrayList<>(EndChecks.deadlocks(m));
+    List<Finding> findings = new ArrayList<>(p.scenario().findings().get());
+    findings.addAll(EndChecks.deadlocks(m));
 
     boolean complete = o.status() == TimeKeeper.Status.QUIESCENT;
     List<SimLock> top = new ArrayList<>(m.locks());
@@ -100,7 +101,7 @@ public final class Runner {
     return new RunResult(s, m.virtualTime(), events, messages, grants, m.opStats(), LockClassStats.of(m), top,
         invariants.size(), violations, findings, complete,
         o.status() == TimeKeeper.Status.FAILED ? "failed: " + o.error() : o.status().name().toLowerCase(), host,
-        trace, dropped[0]);
+        trace, dropped[0], p.scenario().extraResults().get());
   }
 
   private static long waitTotal(SimLock l) {

@@ -143,15 +143,19 @@ public final class Model {
 
   // ---------------------------------------------------------------- layout
 
+  /** Shards of an automatic layout at most: more only add window overhead on any host we run on. */
+  public static final int AUTO_MAX_SHARDS = 64;
+
   /**
    * Assigns domains to at most {@code maxShards} shards, in build order, balancing the number of
-   * threads, and schedules every thread's start. {@code maxShards <= 0} means one shard per domain.
+   * threads, and schedules every thread's start. {@code maxShards <= 0} means one shard per domain,
+   * at most {@link #AUTO_MAX_SHARDS}. The layout never changes a result.
    */
   public void layout(int maxShards) {
     if (shards != null) {
       throw new IllegalStateException("already laid out");
     }
-    int n = maxShards <= 0 ? Math.max(1, domains.size()) : Math.max(1, Math.min(maxShards, domains.size()));
+    int n = Math.max(1, Math.min(maxShards <= 0 ? AUTO_MAX_SHARDS : maxShards, domains.size()));
     shards = new Shard[n];
     for (int i = 0; i < n; i++) {
       shards[i] = new Shard(i, this);

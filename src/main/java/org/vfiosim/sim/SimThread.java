@@ -68,6 +68,9 @@ public final class SimThread {
   CallSite waitSite;
   SimLock waitingOn;
 
+  /** The semaphore this thread waits on, or null. */
+  SimSemaphore waitingSem;
+
   // Held locks, innermost last: hold-time accounting, invariants and lockdep.
   private SimLock[] held = new SimLock[8];
   private long[] heldSince = new long[8];
@@ -164,6 +167,29 @@ public final class SimThread {
     long since = heldSince[i];
     removeHeld(i);
     l.release(this, mode, since);
+  }
+
+  /** down() on a semaphore at the thread's time; false: blocked until an up() (resume at the next pc). */
+  public boolean down(SimSemaphore s) {
+    if (!sync()) {
+      // yielded to reach its time: take the unit when resumed (the frame re-runs this pc)
+      pendingDown = s;
+      return false;
+    }
+    return s.down(this);
+  }
+
+  /**
+   * up() on a semaphore at the thread's time (wakes the first waiter there); synchronises first so
+   * that no earlier down() can see a unit from its future. False: yielded, the up happens on resume.
+   */
+  public boolean up(SimSemaphore s) {
+    if (!sync()) {
+      pendingUp = s;
+      return false;
+    }
+    s.up(this);
+    return true;
   }
 
   /** An atomic read-modify-write on a shared cache line: costs, bounces, and orders the thread. */
@@ -324,6 +350,18 @@ public final class SimThread {
       }
       default -> {}
     }
+    if (pendingUp != null) {
+      SimSemaphore s = pendingUp;
+      pendingUp = null;
+      s.up(this);
+    }
+    if (pendingDown != null) {
+      SimSemaphore s = pendingDown;
+      pendingDown = null;
+      if (!s.down(this)) {
+        return;
+      }
+    }
     runFrames();
   }
 
@@ -352,6 +390,17 @@ public final class SimThread {
     state = BLOCKED;
     yielded = true;
   }
+
+  void blockOn(SimSemaphore s) {
+    waitingSem = s;
+    state = BLOCKED;
+    yielded = true;
+  }
+
+  /** A down() deferred to the thread's time (see {@link #down}). */
+  private SimSemaphore pendingDown;
+  /** An up() deferred to the thread's time (see {@link #up}). */
+  private SimSemaphore pendingUp;
 
   /** Wakes the thread at {@code time}; its top frame resumes where it stopped. */
   void resumeAt(long time) {
@@ -408,6 +457,11 @@ public final class SimThread {
   /** The lock this thread waits for in a queue, or null. */
   public SimLock waitingFor() {
     return state == BLOCKED ? waitingOn : null;
+  }
+
+  /** The semaphore this thread waits on, or null. */
+  public SimSemaphore waitingForSemaphore() {
+    return state == BLOCKED ? waitingSem : null;
   }
 
   /** Whether the thread waits for the reply of a call into another shard. */

@@ -1,25 +1,108 @@
 package org.vfiosim.workload;
 
+import com.typesafe.config.ConfigException;
 import java.util.List;
 import org.vfiosim.config.ConfigView;
 import org.vfiosim.config.UserError;
+import org.vfiosim.kernel.Costs;
+import org.vfiosim.kernel.Generation;
 import org.vfiosim.run.RunSettings;
 import org.vfiosim.sim.Model;
 
 /** The scenario kinds ({@code vfiosim.scenario}) and how each is built from its settings. */
 public final class Scenarios {
-  public static final List<String> KINDS = List.of("mutex-bench");
+  public static final List<String> KINDS = List.of("gvt-fleet", "mutex-bench");
+  /** The settings section each kind reads (the same index as {@link #KINDS}). */
+  private static final List<String> SECTIONS = List.of("vfiosim.fleet", "vfiosim.workload");
 
   private Scenarios() {}
 
   /** Validates the kind's settings (a bad value is a {@link UserError}) and builds the model. */
   public static Scenario build(RunSettings s) {
     ConfigView c = s.view();
+    if (KINDS.contains(s.kind())) {
+      rejectOtherKindsSettings(s);
+    }
     return switch (s.kind()) {
       case "mutex-bench" -> mutexBench(c);
+      case "gvt-fleet" -> gvtFleet(s, c);
       default -> throw c.bad("vfiosim.scenario", "must be one of " + String.join(", ", KINDS) + ", got '"
           + s.kind() + "'");
     };
+  }
+
+  /**
+   * A setting of another kind's section, given in the scenario file or with --set, would be
+   * silently ignored: it is an error (the defaults of every section stay, unread).
+   */
+  private static void rejectOtherKindsSettings(RunSettings s) {
+    var config = s.config();
+    for (int i = 0; i < KINDS.size(); i++) {
+      String section = SECTIONS.get(i);
+      if (KINDS.get(i).equals(s.kind()) || !config.hasPath(section)) {
+        continue;
+      }
+      List<String> keys = new java.util.ArrayList<>();
+      config.getConfig(section).entrySet().forEach(e -> keys.add(e.getKey()));
+      java.util.Collections.sort(keys);
+      for (String key : keys) {
+        var origin = config.getValue(section + "." + key).origin();
+        boolean fromDefaults = origin.filename() != null
+            && java.nio.file.Path.of(origin.filename()).endsWith(java.nio.file.Path.of("conf", "application.conf"));
+        if (!fromDefaults) {
+          throw new UserError(org.vfiosim.config.ConfigLoader.where(origin) + section + "." + key
+              + " is a setting of scenario kind " + KINDS.get(i) + ", not of " + s.kind() + " (vfiosim.scenario)");
+        }
+      }
+    }
+  }
+
+  private static Scenario gvtFleet(RunSettings s, ConfigView c) {
+    String f = "vfiosim.fleet.";
+    long guestMem = c.bytesBetween(f + "guest-mem", 64L << 20, 1L << 46);
+    GvtFleet.Params p = new GvtFleet.Params(
+        c.intBetween(f + "vms", 1, 1 << 16),
+        c.intBetween(f + "vgpus-per-vm", 1, 8),
+        c.intBetween(f + "vgpus-per-gpu", 1, 1024),
+        guestMem,
+        c.doubleBetween(f + "duration-ms", 0, 1e7),
+        c.doubleBetween(f + "guest-uptime-ms", 0, 1e9),
+        c.intBetween(f + "engines", 1, 16),
+        c.doubleBetween(f + "workload-rate-hz", 0, 1e7),
+        c.doubleBetween(f + "gpu-exec-us", 0, 1e7),
+        c.intBetween(f + "rw-per-workload", 0, 4096),
+        c.doubleBetween(f + "read-share", 0, 1),
+        c.doubleBetween(f + "read-page-share", 0, 1),
+        c.intBetween(f + "ctx-pages", 1, 4096),
+        c.doubleBetween(f + "ctx-break-share", 0, 1),
+        c.doubleBetween(f + "gtt-rate-hz", 0, 1e7),
+        c.doubleBetween(f + "gtt-hit-ratio", 0, 1),
+        c.doubleBetween(f + "gtt-2m-share", 0, 1),
+        c.doubleBetween(f + "gtt-unmap-share", 0, 1),
+        c.intBetween(f + "gtt-working-set", 1, 1 << 20),
+        c.bytesBetween(f + "hotplug-mem", 0, guestMem / 2),
+        c.doubleBetween(f + "churn-interval-ms", 0, 1e7));
+    if (p.hotplugMem() % (2L << 20) != 0) {
+      throw c.bad(f + "hotplug-mem", "must be a multiple of 2M, got " + p.hotplugMem());
+    }
+    if (p.guestMem() % (2L << 20) != 0) {
+      throw c.bad(f + "guest-mem", "must be a multiple of 2M, got " + p.guestMem());
+    }
+    if (p.churnIntervalMs() > 0 && p.hotplugMem() == 0) {
+      throw c.bad(f + "churn-interval-ms", "needs a hot-plug region (vfiosim.fleet.hotplug-mem > 0)");
+    }
+    long ramPages = (p.guestMem() - p.hotplugMem()) >> 12;
+    if (ramPages < (long) p.gttWorkingSet() + p.ctxPages() + 2048) {
+      throw c.bad(f + "gtt-working-set", "and ctx-pages must fit in guest RAM below the hot-plug region");
+    }
+    Costs costs;
+    try {
+      costs = new Costs(s.costs());
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new UserError(s.loaded().costsFile() + ": " + e.getMessage());
+    }
+    Generation gen = Generation.parse(s.generation()).orElseThrow();
+    return GvtFleet.scenario(costs, gen, p, s.seed(), s.cpuGhz());
   }
 
   private static Scenario mutexBench(ConfigView c) {

@@ -95,10 +95,10 @@ class CliTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-    "unknown key            | run --set vfiosim.workload.clientz=3                | unknown key 'vfiosim.workload.clientz'",
-    "wrong type             | run --set vfiosim.workload.clients=abc              | vfiosim.workload.clients must be a number",
-    "negative count         | run --set vfiosim.workload.clients=-3               | vfiosim.workload.clients must be between 1",
-    "negative hold          | run --set vfiosim.workload.hold-cycles=-1           | vfiosim.workload.hold-cycles must be between 0",
+    "unknown key            | run conf/scenarios/mutex-bench.conf --set vfiosim.workload.clientz=3                | unknown key 'vfiosim.workload.clientz'",
+    "wrong type             | run conf/scenarios/mutex-bench.conf --set vfiosim.workload.clients=abc              | vfiosim.workload.clients must be a number",
+    "negative count         | run conf/scenarios/mutex-bench.conf --set vfiosim.workload.clients=-3               | vfiosim.workload.clients must be between 1",
+    "negative hold          | run conf/scenarios/mutex-bench.conf --set vfiosim.workload.hold-cycles=-1           | vfiosim.workload.hold-cycles must be between 0",
     "bad generation         | run --set vfiosim.generation=v5.7                   | vfiosim.generation must be one of v5.6, v5.10, v5.10-contig",
     "bad cpu-ghz            | run --set vfiosim.cpu-ghz=0                         | vfiosim.cpu-ghz must be a positive number",
     "bad scenario kind      | run --set vfiosim.scenario=nope                     | vfiosim.scenario must be one of",
@@ -108,6 +108,11 @@ class CliTest {
     "bad seed               | run --seed x                                        | Invalid value for option '--seed'",
     "no command             | ''                                                  | missing command",
     "set without value      | run --set vfiosim.seed                              | --set vfiosim.seed: expected key=value",
+    "other kind's setting   | run --set vfiosim.workload.clients=3                | vfiosim.workload.clients is a setting of scenario kind mutex-bench, not of gvt-fleet",
+    "fleet: bad size        | run --set vfiosim.fleet.guest-mem=lots              | vfiosim.fleet.guest-mem must be a size such as 4G or 128M",
+    "fleet: zero VMs        | run --set vfiosim.fleet.vms=0                       | vfiosim.fleet.vms must be between 1",
+    "fleet: share over 1    | run --set vfiosim.fleet.read-share=1.5              | vfiosim.fleet.read-share must be between 0.0 and 1.0",
+    "fleet: churn, no region| run --set vfiosim.fleet.hotplug-mem=0 --set vfiosim.fleet.churn-interval-ms=5 | churn-interval-ms needs a hot-plug region",
   })
   void bad_input_is_one_line_and_exit_2(String name, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

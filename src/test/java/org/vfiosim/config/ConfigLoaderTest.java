@@ -37,8 +37,8 @@ class ConfigLoaderTest {
   @Test
   void default_scenario_is_used_without_a_file() {
     ConfigLoader.Loaded l = ConfigLoader.load(HOME, null, List.of(), null);
-    assertThat(l.scenarioName()).isEqualTo("mutex-bench");
-    assertThat(l.config().getString("vfiosim.scenario")).isEqualTo("mutex-bench");
+    assertThat(l.scenarioName()).isEqualTo("gvt-fleet");
+    assertThat(l.config().getString("vfiosim.scenario")).isEqualTo("gvt-fleet");
   }
 
   @Test
