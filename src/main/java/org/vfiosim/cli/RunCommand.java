@@ -6,11 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
-import org.vfiosim.report.LockStatWriter;
-import org.vfiosim.report.OpsCsv;
-import org.vfiosim.report.Outputs;
-import org.vfiosim.report.PerfLockWriter;
-import org.vfiosim.report.ResultsJson;
+import org.vfiosim.report.RunOutputs;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
@@ -24,7 +20,7 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a scenario and writes results.json, lock_stat, perf-lock.txt and ops.csv.",
+      "Runs a scenario and writes results.json, lock_stat, perf-lock.txt, ops.csv and report.html.",
       "Without a file, runs the default scenario (vfiosim.scenario in conf/application.conf)."
     })
 final class RunCommand implements Callable<Integer> {
@@ -66,11 +62,7 @@ final class RunCommand implements Callable<Integer> {
     if (progress != null) {
       progress.finish();
     }
-    Outputs.write(dir.resolve("lock_stat"), LockStatWriter.render(r.lockClasses(), s.cpuGhz()));
-    Outputs.write(dir.resolve("perf-lock.txt"), PerfLockWriter.render(r.lockClasses(), s.cpuGhz()));
-    Outputs.write(dir.resolve("ops.csv"), OpsCsv.render(r));
-    // results.json last: its presence marks a complete set of outputs.
-    Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+    RunOutputs.write(dir, r);
     var outw = spec.commandLine().getOut();
     outw.print(Summary.render(r, dir.toString()));
     outw.flush();

@@ -37,7 +37,7 @@ class CliTest {
         "--no-progress");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("bench_mutex").contains("mutex_lock").contains("findings: none");
-    for (String f : new String[] {"results.json", "lock_stat", "perf-lock.txt", "ops.csv"}) {
+    for (String f : new String[] {"results.json", "lock_stat", "perf-lock.txt", "ops.csv", "report.html"}) {
       assertThat(out.resolve(f)).isRegularFile();
     }
     JsonNode j = new ObjectMapper().readTree(out.resolve("results.json").toFile());
