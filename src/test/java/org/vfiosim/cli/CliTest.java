@@ -108,6 +108,7 @@ class CliTest {
     "bad seed               | run --seed x                                        | Invalid value for option '--seed'",
     "no command             | ''                                                  | missing command",
     "set without value      | run --set vfiosim.seed                              | --set vfiosim.seed: expected key=value",
+    "bad trace limit        | run --trace-limit 0                                 | --trace-limit must be at least 1, got 0",
   })
   void bad_input_is_one_line_and_exit_2(String name, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
