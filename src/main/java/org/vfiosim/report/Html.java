@@ -2,10 +2,10 @@ package org.vfiosim.report;
 
 import java.util.Locale;
 
-/** Small helpers the HTML reports share: escaping, number formats, the style sheet, tables. */
-final class Html {
+/** Small helpers the HTML reports (run and sweep) share: escaping, number formats, the style sheet, tables. */
+public final class Html {
   /** Inline style sheet: the reports must open with no network. */
-  static final String CSS = String.join("\n",
+  public static final String CSS = String.join("\n",
       "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:1200px}",
       "h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}h3{font-size:1.05em}",
       "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}",
@@ -18,7 +18,7 @@ final class Html {
   private Html() {}
 
   /** Escapes text for element content and double-quoted attributes. */
-  static String esc(String s) {
+  public static String esc(String s) {
     if (s == null) {
       return "";
     }
@@ -38,30 +38,30 @@ final class Html {
   }
 
   /** Document start: doctype, title, style sheet. */
-  static void head(StringBuilder sb, String title) {
+  public static void head(StringBuilder sb, String title) {
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
         .append(esc(title)).append("</title>\n<style>\n").append(CSS).append("\n</style>\n</head>\n<body>\n");
   }
 
-  static void tail(StringBuilder sb) {
+  public static void tail(StringBuilder sb) {
     sb.append("</body>\n</html>\n");
   }
 
   /** Cycles as microseconds at {@code ghz}, three decimals (nanosecond resolution). */
-  static String us(double cycles, double ghz) {
+  public static String us(double cycles, double ghz) {
     return String.format(Locale.ROOT, "%.3f", cycles / ghz / 1000.0);
   }
 
-  static String num(long v) {
+  public static String num(long v) {
     return String.format(Locale.ROOT, "%,d", v);
   }
 
-  static String dec1(double v) {
+  public static String dec1(double v) {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** A header row. */
-  static void th(StringBuilder sb, String... cols) {
+  public static void th(StringBuilder sb, String... cols) {
     sb.append("<tr>");
     for (String c : cols) {
       sb.append("<th>").append(esc(c)).append("</th>");
@@ -70,16 +70,16 @@ final class Html {
   }
 
   /** A text cell. */
-  static void td(StringBuilder sb, String text) {
+  public static void td(StringBuilder sb, String text) {
     sb.append("<td class=\"t\">").append(esc(text)).append("</td>");
   }
 
   /** A right-aligned number cell. */
-  static void tdn(StringBuilder sb, String text) {
+  public static void tdn(StringBuilder sb, String text) {
     sb.append("<td class=\"n\">").append(esc(text)).append("</td>");
   }
 
-  static void img(StringBuilder sb, String dataUri, String alt) {
+  public static void img(StringBuilder sb, String dataUri, String alt) {
     sb.append("<img src=\"").append(dataUri).append("\" alt=\"").append(esc(alt)).append("\">\n");
   }
 }
