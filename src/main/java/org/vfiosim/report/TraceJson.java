@@ -21,8 +21,9 @@ import org.vfiosim.sim.TraceEvent;
  * <ul>
  *   <li>one {@code pid} per process (VM, GPU, host; numbered from 1 in the order of their lowest
  *       thread id), with {@code process_name} and {@code process_sort_index} metadata;
- *   <li>{@code tid} = the simulated thread's id, with {@code thread_name} and
- *       {@code thread_sort_index} metadata;
+ *   <li>{@code tid} = the simulated thread's id plus one, with {@code thread_name} and
+ *       {@code thread_sort_index} metadata (Perfetto before mid-2025 merged {@code tid} 0 into
+ *       another thread);
  *   <li>lock holds ({@code cat "lock"}) and entry points ({@code cat "op"}) as complete events
  *       {@code X}; lock waits ({@code cat "lock-wait"}) as nestable async {@code b}/{@code e}
  *       pairs with an id unique per wait, because waiters of one lock overlap;
@@ -85,10 +86,11 @@ public final class TraceJson {
     }
     for (TraceEvent t : threads.values()) {
       int pid = procs.get(t.process()).pid();
-      line(w, first, "{\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + t.thread()
+      long tid = tid(t);
+      line(w, first, "{\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + tid
           + ",\"name\":\"thread_name\",\"args\":{\"name\":" + str(t.threadName()) + "}}");
-      line(w, first, "{\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + t.thread()
-          + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" + t.thread() + "}}");
+      line(w, first, "{\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + tid
+          + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":" + tid + "}}");
     }
 
     List<TraceEvent> spans = new ArrayList<>(events);
@@ -100,7 +102,7 @@ public final class TraceJson {
       int pid = procs.get(e.process()).pid();
       long ts = ps(e.start(), meta.cpuGhz());
       long end = ps(e.end(), meta.cpuGhz());
-      String common = ",\"name\":" + str(e.name()) + ",\"pid\":" + pid + ",\"tid\":" + e.thread();
+      String common = ",\"name\":" + str(e.name()) + ",\"pid\":" + pid + ",\"tid\":" + tid(e);
       long cycles = e.end() - e.start();
       switch (e.kind()) {
         case OP -> line(w, first, "{\"ph\":\"X\",\"cat\":\"op\"" + common + ",\"ts\":" + us(ts) + ",\"dur\":"
@@ -126,6 +128,10 @@ public final class TraceJson {
           + meta.limitPerShard() + " (raise --trace-limit)"));
     }
     w.write("}}\n");
+  }
+
+  private static long tid(TraceEvent e) {
+    return e.thread() + 1L;
   }
 
   private static int kindOrder(TraceEvent.Kind k) {

@@ -54,6 +54,8 @@ class TraceCliTest {
           assertThat(e.get("cat").asText()).isEqualTo("lock");
           assertThat(e.get("name").asText()).isEqualTo("bench_mutex");
           assertThat(e.get("args").get("owner").asText()).isEqualTo("bench");
+          // Simulated thread 0 must not become tid 0, which Perfetto merged into another thread.
+          assertThat(e.get("tid").asInt()).isBetween(1, 8);
           // 300 cycles at 3 GHz; holds follow each other without a gap.
           assertThat(e.get("dur").asDouble()).isEqualTo(0.1);
           assertThat(e.get("ts").asDouble()).isCloseTo(lastHoldEnd, org.assertj.core.data.Offset.offset(1e-9));

@@ -28,22 +28,22 @@ class TraceJsonTest {
         "{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":1}},",
         "{\"ph\":\"M\",\"pid\":2,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"vm1\"}},",
         "{\"ph\":\"M\",\"pid\":2,\"tid\":0,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":2}},",
-        "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"kworker\"}},",
-        "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":2}},",
-        "{\"ph\":\"M\",\"pid\":2,\"tid\":3,\"name\":\"thread_name\",\"args\":{\"name\":\"vgpu0 \\\"gvt\\\"\"}},",
-        "{\"ph\":\"M\",\"pid\":2,\"tid\":3,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":3}},",
-        "{\"ph\":\"M\",\"pid\":2,\"tid\":5,\"name\":\"thread_name\",\"args\":{\"name\":\"qemu\"}},",
-        "{\"ph\":\"M\",\"pid\":2,\"tid\":5,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":5}},",
-        "{\"ph\":\"X\",\"cat\":\"op\",\"name\":\"vfio_pin_pages\",\"pid\":2,\"tid\":3,\"ts\":0,\"dur\":1,"
+        "{\"ph\":\"M\",\"pid\":1,\"tid\":3,\"name\":\"thread_name\",\"args\":{\"name\":\"kworker\"}},",
+        "{\"ph\":\"M\",\"pid\":1,\"tid\":3,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":3}},",
+        "{\"ph\":\"M\",\"pid\":2,\"tid\":4,\"name\":\"thread_name\",\"args\":{\"name\":\"vgpu0 \\\"gvt\\\"\"}},",
+        "{\"ph\":\"M\",\"pid\":2,\"tid\":4,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":4}},",
+        "{\"ph\":\"M\",\"pid\":2,\"tid\":6,\"name\":\"thread_name\",\"args\":{\"name\":\"qemu\"}},",
+        "{\"ph\":\"M\",\"pid\":2,\"tid\":6,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":6}},",
+        "{\"ph\":\"X\",\"cat\":\"op\",\"name\":\"vfio_pin_pages\",\"pid\":2,\"tid\":4,\"ts\":0,\"dur\":1,"
             + "\"args\":{\"cycles\":3000}},",
-        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&mm->mmap_lock-R\",\"pid\":1,\"tid\":2,\"ts\":0.033333,"
+        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&mm->mmap_lock-R\",\"pid\":1,\"tid\":3,\"ts\":0.033333,"
             + "\"dur\":0.000334,\"args\":{\"owner\":\"host\",\"cycles\":1}},",
-        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":3,\"ts\":0.1,\"dur\":0.3,"
+        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":4,\"ts\":0.1,\"dur\":0.3,"
             + "\"args\":{\"owner\":\"vm1\",\"cycles\":900}},",
-        "{\"ph\":\"b\",\"cat\":\"lock-wait\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":5,\"id\":1,\"ts\":0.133333,"
+        "{\"ph\":\"b\",\"cat\":\"lock-wait\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":6,\"id\":1,\"ts\":0.133333,"
             + "\"args\":{\"owner\":\"vm1\",\"cycles\":800}},",
-        "{\"ph\":\"e\",\"cat\":\"lock-wait\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":5,\"id\":1,\"ts\":0.4},",
-        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":5,\"ts\":0.4,\"dur\":0.266667,"
+        "{\"ph\":\"e\",\"cat\":\"lock-wait\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":6,\"id\":1,\"ts\":0.4},",
+        "{\"ph\":\"X\",\"cat\":\"lock\",\"name\":\"&iommu->lock\",\"pid\":2,\"tid\":6,\"ts\":0.4,\"dur\":0.266667,"
             + "\"args\":{\"owner\":\"vm1\",\"cycles\":800}}",
         "],",
         "\"displayTimeUnit\":\"ns\",",
