@@ -29,13 +29,13 @@ import picocli.CommandLine.Parameters;
     name = "sweep",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a scenario once per point of the cross product of the --param values, the --generations",
-      "and seeds 1..N, each exactly as 'vfiosim run' would with the same settings and seed.",
-      "Writes DIR/points/<point>/ (results.json, lock_stat, perf-lock.txt, ops.csv, report.html),",
-      "DIR/sweep.csv (one row per point) and DIR/report.html (latency and lock wait against the first",
-      "parameter, one line per generation). Every point is checked before the first one runs.",
-      "Exit status: 0 every point ran clean; 1 a point found a BUG, leak, deadlock or broken invariant;",
-      "2 bad input."
+      "Runs a scenario once per point of the cross product of the --param values,",
+      "the --generations and seeds 1..N, each exactly as 'vfiosim run' would run it.",
+      "Writes DIR/points/<point>/ (the outputs of 'run'), DIR/sweep.csv (one row per",
+      "point) and DIR/report.html (latency and lock wait against the first --param,",
+      "one line per generation). Every point is checked before the first one runs.",
+      "Exit status: 0 every point ran clean; 1 a point found a BUG, leak, deadlock",
+      "or broken invariant; 2 bad input."
     })
 final class SweepCommand implements Callable<Integer> {
   @CommandLine.Spec
