@@ -6,11 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
-import org.vfiosim.report.LockStatWriter;
-import org.vfiosim.report.OpsCsv;
-import org.vfiosim.report.Outputs;
-import org.vfiosim.report.PerfLockWriter;
-import org.vfiosim.report.ResultsJson;
+import org.vfiosim.report.RunOutputs;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
@@ -19,12 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vfiosim run [SCENARIO.conf] [--seed N] [--set key=value]... [--threads N] [--out DIR]}. */
+/**
+ * {@code vfiosim run [SCENARIO.conf] [--seed N] [--set key=value]... [--threads N] [--out DIR]
+ * [--trace [--trace-limit N]]}.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a scenario and writes results.json, lock_stat, perf-lock.txt and ops.csv.",
+      "Runs a scenario and writes results.json, lock_stat, perf-lock.txt, ops.csv and report.html.",
       "Without a file, runs the default scenario (vfiosim.scenario in conf/application.conf)."
     })
 final class RunCommand implements Callable<Integer> {
@@ -51,26 +50,42 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not show progress on stderr.")
   boolean noProgress;
 
+  @Option(names = "--trace",
+      description = "Also write trace.json (Chrome trace-event format; open it in Perfetto): lock holds, waits, entry points.")
+  boolean trace;
+
+  @Option(names = "--trace-limit", paramLabel = "N",
+      description = "Spans kept per shard for trace.json (default: 200000); later ones are counted as dropped. Implies --trace.")
+  Integer traceLimit;
+
+  /** Spans per shard that --trace keeps by default. */
+  static final int DEFAULT_TRACE_LIMIT = 200_000;
+
   @Override
   public Integer call() {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1 || n > 1024) {
       throw new UserError("--threads must be between 1 and 1024, got " + n);
     }
+    int limit = 0;
+    if (traceLimit != null) {
+      if (traceLimit < 1) {
+        throw new UserError("--trace-limit must be at least 1, got " + traceLimit);
+      }
+      limit = traceLimit;
+    } else if (trace) {
+      limit = DEFAULT_TRACE_LIMIT;
+    }
     Runner.Prepared p = Runner.prepare(ConfigLoader.home(), scenario, sets, seed, null);
     var s = p.settings();
     Path dir = out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed());
     ProgressPrinter progress = noProgress ? null
         : new ProgressPrinter(System.err, p.scenario().expectedEndCycles(), s.cpuGhz());
-    RunResult r = Runner.run(p, n, progress);
+    RunResult r = Runner.run(p, n, progress, limit);
     if (progress != null) {
       progress.finish();
     }
-    Outputs.write(dir.resolve("lock_stat"), LockStatWriter.render(r.lockClasses(), s.cpuGhz()));
-    Outputs.write(dir.resolve("perf-lock.txt"), PerfLockWriter.render(r.lockClasses(), s.cpuGhz()));
-    Outputs.write(dir.resolve("ops.csv"), OpsCsv.render(r));
-    // results.json last: its presence marks a complete set of outputs.
-    Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+    RunOutputs.write(dir, r, limit);
     var outw = spec.commandLine().getOut();
     outw.print(Summary.render(r, dir.toString()));
     outw.flush();

@@ -1,7 +1,9 @@
 package org.vfiosim.report;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -12,12 +14,24 @@ import java.nio.file.StandardCopyOption;
 public final class Outputs {
   private Outputs() {}
 
+  /** What streams a file's content (for files too big to build as one string, e.g. trace.json). */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(Writer w) throws IOException;
+  }
+
   public static void write(Path file, String content) {
+    write(file, w -> w.write(content));
+  }
+
+  public static void write(Path file, Body body) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        body.writeTo(w);
+      }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -25,6 +39,15 @@ public final class Outputs {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes an output left by an earlier run into the same directory. */
+  public static void remove(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -158,7 +158,7 @@ public final class ResultsJson {
     return n;
   }
 
-  static double round1(double v) {
+  public static double round1(double v) {
     return Math.round(v * 10.0) / 10.0;
   }
 

@@ -77,7 +77,8 @@ public final class Summary {
         h.threads(), h.shards(), h.wallMs() / 1000.0, h.engineOverheadMs() / 1000.0, h.eventsPerSec() / 1e6,
         h.acquisitionsPerSec() / 1e6));
     if (outDir != null) {
-      sb.append("outputs: ").append(outDir).append("/{results.json,lock_stat,perf-lock.txt,ops.csv}\n");
+      sb.append("outputs: ").append(outDir).append("/{results.json,lock_stat,perf-lock.txt,ops.csv,report.html"
+          + (r.trace() == null ? "" : ",trace.json") + "}\n");
     }
     return sb.toString().replace(System.lineSeparator(), "\n");
   }

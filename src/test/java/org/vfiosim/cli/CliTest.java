@@ -37,7 +37,7 @@ class CliTest {
         "--no-progress");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("bench_mutex").contains("mutex_lock").contains("findings: none");
-    for (String f : new String[] {"results.json", "lock_stat", "perf-lock.txt", "ops.csv"}) {
+    for (String f : new String[] {"results.json", "lock_stat", "perf-lock.txt", "ops.csv", "report.html"}) {
       assertThat(out.resolve(f)).isRegularFile();
     }
     JsonNode j = new ObjectMapper().readTree(out.resolve("results.json").toFile());
@@ -113,6 +113,7 @@ class CliTest {
     "fleet: zero VMs        | run --set vfiosim.fleet.vms=0                       | vfiosim.fleet.vms must be between 1",
     "fleet: share over 1    | run --set vfiosim.fleet.read-share=1.5              | vfiosim.fleet.read-share must be between 0.0 and 1.0",
     "fleet: churn, no region| run --set vfiosim.fleet.hotplug-mem=0 --set vfiosim.fleet.churn-interval-ms=5 | churn-interval-ms needs a hot-plug region",
+    "bad trace limit        | run --trace-limit 0                                 | --trace-limit must be at least 1, got 0",
   })
   void bad_input_is_one_line_and_exit_2(String name, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
