@@ -89,6 +89,10 @@ public final class Gvt extends SimActor<Gvt.Msg> {
   // ---- scheduler state (struct intel_gvt_workload_scheduler + gvt_sched_data), under sched_lock
   private SimSemaphore[] waitq = new SimSemaphore[0];
   private GvtWorkload[] currentWorkload = new GvtWorkload[0];
+  /** Per engine: the workload on the GPU and when it comes off; whether the current one already ran. */
+  private GvtWorkload[] executing = new GvtWorkload[0];
+  private long[] execEnd = new long[0];
+  private boolean[] executedAlready = new boolean[0];
   /** lru_runq_head: the active vGPUs, least recently scheduled first. */
   private final List<VgpuSched> runq = new ArrayList<>();
   private VgpuSched current;
@@ -97,6 +101,8 @@ public final class Gvt extends SimActor<Gvt.Msg> {
   /** gvt->service_request bits, and the service thread's wait queue. */
   private int requests;
   private SimSemaphore serviceWq;
+  /** scheduler->workload_complete_wq: woken at every completion (intel_gvt_wait_vgpu_idle waits on it). */
+  private SimSemaphore workloadCompleteWq;
   /** The tbs hrtimer: started by the first start_schedule. */
   private boolean timerActive;
   private SimSemaphore timerStart;
@@ -157,11 +163,15 @@ public final class Gvt extends SimActor<Gvt.Msg> {
   public void startScheduler(SimThread[] engines, SimThread service, SimThread timer, int vms, double cyclesPerNs) {
     waitq = new SimSemaphore[engines.length];
     currentWorkload = new GvtWorkload[engines.length];
+    executing = new GvtWorkload[engines.length];
+    execEnd = new long[engines.length];
+    executedAlready = new boolean[engines.length];
     for (int e = 0; e < engines.length; e++) {
       waitq[e] = new SimSemaphore(gpu + ":waitq" + e, 0, 1);
       engines[e].start(new WorkloadThread(e), 0);
     }
     serviceWq = new SimSemaphore(gpu + ":service_thread_wq", 0, 1);
+    workloadCompleteWq = new SimSemaphore(gpu + ":workload_complete_wq", 0, 0);
     timerStart = new SimSemaphore(gpu + ":tbs_timer", 0, 1);
     periodCycles = Math.max(1, Math.round(TIME_SLICE_NS * cyclesPerNs));
     balanceCycles = Math.max(1, Math.round(BALANCE_PERIOD_NS * cyclesPerNs));
@@ -169,6 +179,36 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     liveVms = vms;
     service.start(new ServiceThread(), 0);
     timer.start(new TimerThread(), 0);
+  }
+
+  /** The wait queue woken at every workload completion on this GPU (wait for a vGPU to go idle on it). */
+  public SimSemaphore workloadCompleteWq() {
+    return workloadCompleteWq;
+  }
+
+  /**
+   * A lower bound on when every workload {@code v} has queued or running here will have completed,
+   * seen at {@code now}: each engine runs one workload at a time, so at least the GPU time still
+   * ahead of them on each engine. (What lets a VM that waits for its vGPU to go idle promise the
+   * engine it will not call the host before then.)
+   */
+  public long drainLowerBound(Kvmgt v, long now) {
+    if (v.sched == null) {
+      return now;
+    }
+    long bound = now;
+    for (int e = 0; e < v.sched.queues.length; e++) {
+      long ahead = 0;
+      for (GvtWorkload w : v.sched.queues[e]) {
+        if (w == executing[e]) {
+          ahead += Math.max(0, execEnd[e] - now);
+        } else if (!(w == currentWorkload[e] && executedAlready[e])) {
+          ahead += w.execCycles();
+        }
+      }
+      bound = Math.max(bound, now + ahead);
+    }
+    return bound;
   }
 
   /** The vGPU's scheduling data, created with the scheduler's engines (intel_vgpu_init_sched_policy). */
@@ -666,11 +706,11 @@ public final class Gvt extends SimActor<Gvt.Msg> {
             }
             continue;
           case 3:
+            i = 0;
             pc = 4;
             if (!t.lock(w.vgpu().vgpuLock, KernelModel.AT_DISPATCH_WORKLOAD)) {
               return;
             }
-            i = 0;
             continue;
           case 4: // intel_gvt_scan_and_shadow_workload: the command scan's guest reads/writes
             if (i >= w.rwGpa().length) {
@@ -692,6 +732,8 @@ public final class Gvt extends SimActor<Gvt.Msg> {
               t.shard().op(k.opPopulateShadowContext).record(t.now - phaseStart, w.ctxPages(), false);
               t.unlock(w.vgpu().vgpuLock);
               dispatched = t.now;
+              executing[ring] = w;
+              execEnd[ring] = t.now + w.execCycles();
               pc = 8;
               if (!t.sleep(w.execCycles())) { // the GPU runs the workload
                 return;
@@ -707,6 +749,8 @@ public final class Gvt extends SimActor<Gvt.Msg> {
             continue;
           case 8: // complete_current_workload
             ran = t.now;
+            executing[ring] = null;
+            executedAlready[ring] = true;
             pc = 9;
             if (!t.lock(w.vgpu().vgpuLock, KernelModel.AT_COMPLETE_WORKLOAD)) {
               return;
@@ -729,10 +773,12 @@ public final class Gvt extends SimActor<Gvt.Msg> {
               t.shard().op(k.opUpdateGuestContext).record(t.now - phaseStart, w.ctxPages(), false);
               VgpuSched s = w.vgpu().sched;
               currentWorkload[ring] = null;
+              executedAlready[ring] = false;
               s.queues[ring].pollFirst(); // list_del_init(&workload->list)
               s.running--;
-              pc = 13;
-              if (needReschedule && !requestService(t, REQUEST_EVENT_SCHED)) {
+              w.vgpu().workloadDone(t.now - w.submitted());
+              pc = 14;
+              if (!t.wakeAll(workloadCompleteWq)) {
                 return;
               }
               continue;
@@ -744,6 +790,12 @@ public final class Gvt extends SimActor<Gvt.Msg> {
             advanceContext();
             pc = 11;
             continue;
+          case 14:
+            pc = 13;
+            if (needReschedule && !requestService(t, REQUEST_EVENT_SCHED)) {
+              return;
+            }
+            continue;
           case 13:
             t.unlock(schedLock);
             t.unlock(w.vgpu().vgpuLock);
@@ -752,7 +804,6 @@ public final class Gvt extends SimActor<Gvt.Msg> {
             dispatchCycles += dispatched - picked;
             execCycles += ran - dispatched;
             completeCycles += t.now - ran;
-            w.vgpu().workloadDone(t.now - w.submitted());
             w = null;
             pc = 0;
             continue;

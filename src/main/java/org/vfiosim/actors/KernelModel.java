@@ -181,6 +181,7 @@ public final class KernelModel {
     opUpdateGuestContext = model.op("update_guest_context");
 
     hostDomain = model.domain("host");
+    model.hub(hostDomain); // VM and GPU domains call the VFIO core; it never calls out
     core = model.actor(new VfioCore(this, hostDomain), hostDomain);
   }
 

@@ -47,6 +47,25 @@ public final class Model {
     return d;
   }
 
+  /**
+   * Declares {@code d} a hub: from now on cross-domain calls may only go to hub domains, and
+   * threads of a hub domain (the proxies running calls there) may not call out.
+   */
+  public void hub(Domain d) {
+    if (shards != null) {
+      throw new IllegalStateException("hub " + d + " declared after layout()");
+    }
+    d.hub = true;
+    hasHubs = true;
+  }
+
+  /** Whether any domain is a hub (see {@link #hub}). */
+  public boolean hasHubs() {
+    return hasHubs;
+  }
+
+  private boolean hasHubs;
+
   public <A extends SimActor<?>> A actor(A a, Domain d) {
     if (shards != null) {
       throw new IllegalStateException(a.name + " registered after layout()");
@@ -176,6 +195,18 @@ public final class Model {
     }
     for (SimActor<?> a : actors) {
       a.shard = a.domain.shard;
+    }
+    int hubs = 0;
+    for (Domain d : domains) {
+      hubs += d.hub ? 1 : 0;
+    }
+    for (Shard sh : shards) {
+      int here = 0;
+      for (Domain d : sh.domains()) {
+        here += d.hub ? 1 : 0;
+      }
+      sh.containsHub = here > 0;
+      sh.containsAllHubs = hasHubs && here == hubs;
     }
     for (SimThread t : threads) {
       Shard s = t.domain.shard;

@@ -15,13 +15,21 @@ public final class Shard {
   final Model model;
   final EventHeap heap = new EventHeap();
   long windowEnd = Long.MAX_VALUE;
+  /** End of the last window run: every later message must arrive at or after it. */
+  private long grantedEnd = Long.MIN_VALUE;
+  /** Whether this shard runs a hub domain, and all of them (see {@link Domain}). */
+  boolean containsHub;
+  boolean containsAllHubs;
   /** Virtual time of the event being processed (or of the last one). */
   long clock;
   /** Simulated events: messages between actors, and lock grants. */
   long messages;
   long grants;
 
+  /** Threads that may call another domain (proxies too, unless the model has hubs). */
   private final ArrayList<SimThread> crossCapable = new ArrayList<>();
+  /** Live proxies: calls from other shards being run here, each to reply to its origin. */
+  private final ArrayList<SimThread> proxies = new ArrayList<>();
   private final Map<Integer, SimThread> threadsById = new HashMap<>();
   private final List<SimThread> threads = new ArrayList<>();
   private final List<Domain> domains = new ArrayList<>();
@@ -80,6 +88,7 @@ public final class Shard {
   /** Runs every event before {@code end}. */
   public void runUntil(long end) {
     windowEnd = end;
+    grantedEnd = Math.max(grantedEnd, end);
     EventHeap h = heap;
     while (!h.isEmpty() && h.peekTime() < end) {
       SimThread t = h.pop();
@@ -94,10 +103,12 @@ public final class Shard {
   }
 
   /**
-   * Earliest virtual time at which a thread of this shard may send a message to another domain:
-   * the engine's window bound is the minimum of this over all shards plus the lookahead.
+   * Earliest virtual time at which a thread of this shard may call another domain (ignoring
+   * messages still to be delivered here): a ready thread at its wake-up time, a blocked one at
+   * this shard's next event, never before the thread's promised horizon. Threads waiting for a
+   * reply cannot call until it arrives. {@code Long.MAX_VALUE}: no thread ever will.
    */
-  public long earliestOutputTime() {
+  public long callEot() {
     long tnext = nextEventTime();
     long eot = Long.MAX_VALUE;
     int keep = 0;
@@ -119,6 +130,46 @@ public final class Shard {
     return eot;
   }
 
+  /**
+   * For each origin shard, the earliest time a proxy here may reply to it (null: no proxies):
+   * a ready proxy at its wake-up time, any other at this shard's next event.
+   */
+  public long[] replyEot() {
+    if (proxies.isEmpty()) {
+      return null;
+    }
+    long tnext = nextEventTime();
+    long[] out = null;
+    int keep = 0;
+    for (int i = 0; i < proxies.size(); i++) {
+      SimThread p = proxies.get(i);
+      if (p.state == SimThread.DONE) {
+        continue;
+      }
+      proxies.set(keep++, p);
+      if (out == null) {
+        out = new long[model.shards().length];
+        java.util.Arrays.fill(out, Long.MAX_VALUE);
+      }
+      long earliest = p.state == SimThread.READY ? p.wakeTime : tnext;
+      out[p.originShard] = Math.min(out[p.originShard], earliest);
+    }
+    while (proxies.size() > keep) {
+      proxies.remove(proxies.size() - 1);
+    }
+    return out;
+  }
+
+  /** Whether this shard runs a hub domain. */
+  public boolean containsHub() {
+    return containsHub;
+  }
+
+  /** Whether this shard runs every hub domain (its threads' calls then never leave it). */
+  public boolean containsAllHubs() {
+    return containsAllHubs;
+  }
+
   void crossHorizonChanged(SimThread t) {
     // Only raising is allowed (see SimThread.noCrossDomainBefore); the list is pruned lazily.
   }
@@ -132,6 +183,14 @@ public final class Shard {
   // ---------------------------------------------------------------- cross-shard traffic
 
   void checkCrossDomain(SimThread t, Domain dest, long latency) {
+    if (model.hasHubs()) {
+      if (!dest.hub) {
+        throw new SimulationError(t.name + " calls domain " + dest + ", which is not a hub (the model declares hubs)");
+      }
+      if (t.domain.hub) {
+        throw new SimulationError(t.name + " calls domain " + dest + " from hub domain " + t.domain);
+      }
+    }
     if (t.now < t.crossHorizon) {
       throw new SimulationError(t.name + " messages domain " + dest + " at " + t.now
           + " but promised not to before " + t.crossHorizon);
@@ -143,21 +202,12 @@ public final class Shard {
   }
 
   void postCall(SimThread t, SimActor<?> a, Object msg, long latency, long key) {
-    checkArrival(t.now, a.shard);
     outbox.add(new CrossMessage(false, t.now, key, a.shard.index, a.id, t.id, t.name, index, t.seq, msg, latency, 0));
   }
 
   void postReply(SimThread proxy, long key) {
-    checkArrival(proxy.now, null);
     outbox.add(new CrossMessage(true, proxy.now, key, proxy.originShard, -1, proxy.id, proxy.name, index, proxy.seq,
         proxy.retobj, 0, proxy.retval));
-  }
-
-  private void checkArrival(long arrival, Shard dest) {
-    if (arrival < windowEnd) {
-      throw new SimulationError("message arrives at " + arrival + ", inside the current window ending at "
-          + windowEnd + " (lookahead violated)");
-    }
   }
 
   /** Takes the messages this shard sent to other shards during the last window. */
@@ -173,6 +223,10 @@ public final class Shard {
   /** Schedules messages that other shards sent here. */
   public void deliver(List<CrossMessage> inbound) {
     for (CrossMessage m : inbound) {
+      if (m.time() < grantedEnd) {
+        throw new SimulationError("message from " + m.threadName() + " arrives at " + m.time()
+            + ", inside a window already run up to " + grantedEnd + " (lookahead violated)");
+      }
       if (m.reply()) {
         SimThread t = threadsById.get(m.thread());
         if (t == null || t.state != SimThread.REMOTE) {
@@ -188,7 +242,10 @@ public final class Shard {
         p.originShard = m.originShard();
         p.seq = m.seq();
         p.shard = this;
-        crossCapable.add(p);
+        proxies.add(p);
+        if (!model.hasHubs()) {
+          crossCapable.add(p); // without hubs a proxy may call on
+        }
         p.startProxy(a, m.payload(), m.latency());
         schedule(p, m.time(), m.key());
       }

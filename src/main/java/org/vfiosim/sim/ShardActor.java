@@ -38,20 +38,27 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
   }
 
   private Behavior<Command> onRunWindow(RunWindow w) {
+    TimeKeeper.WindowDone d;
     try {
-      shard.deliver(w.inbound());
-      shard.runUntil(w.end());
+      d = runWindow(shard, w.end(), w.inbound());
     } catch (RuntimeException | Error e) {
       // Tell the time keeper what broke, then let supervision stop this actor.
       w.replyTo().tell(new TimeKeeper.ShardFailed(shard.index, describe(e)));
       throw e;
     }
-    w.replyTo().tell(new TimeKeeper.WindowDone(
-        shard.index, shard.nextEventTime(), shard.earliestOutputTime(), shard.drainOutbox(), shard.events()));
+    w.replyTo().tell(d);
     return this;
   }
 
-  private static String describe(Throwable e) {
+  /** Runs one window of {@code shard} on the calling thread (the shard must be idle). */
+  static TimeKeeper.WindowDone runWindow(Shard shard, long end, List<CrossMessage> inbound) {
+    shard.deliver(inbound);
+    shard.runUntil(end);
+    return new TimeKeeper.WindowDone(shard.index, shard.nextEventTime(), shard.callEot(), shard.replyEot(),
+        shard.drainOutbox(), shard.events());
+  }
+
+  static String describe(Throwable e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }

@@ -49,6 +49,15 @@ public final class SimSemaphore {
     w.resumeAt(t.now);
   }
 
+  /** wake_up on a wait queue: every waiter resumes at {@code t.now}; the count does not change. */
+  void wakeAll(SimThread t) {
+    SimThread w;
+    while ((w = waiters.pollFirst()) != null) {
+      w.waitingSem = null;
+      w.resumeAt(t.now);
+    }
+  }
+
   public long count() {
     return count;
   }

@@ -192,6 +192,20 @@ public final class SimThread {
     return true;
   }
 
+  /**
+   * wake_up() on a wait queue (a semaphore used only with {@link #down} and this): every waiter
+   * resumes at the thread's time and rechecks its condition. False: yielded, the wake-up happens
+   * on resume.
+   */
+  public boolean wakeAll(SimSemaphore s) {
+    if (!sync()) {
+      pendingWakeAll = s;
+      return false;
+    }
+    s.wakeAll(this);
+    return true;
+  }
+
   /** An atomic read-modify-write on a shared cache line: costs, bounces, and orders the thread. */
   public boolean atomic(AtomicVar v) {
     now += v.rmwCycles;
@@ -264,6 +278,11 @@ public final class SimThread {
   public void noCrossDomainBefore(long time) {
     crossHorizon = time;
     shard.crossHorizonChanged(this);
+  }
+
+  /** The time before which this thread promised not to message another domain. */
+  public long crossHorizon() {
+    return crossHorizon;
   }
 
   /** Declares that this thread never messages another domain. */
@@ -355,6 +374,11 @@ public final class SimThread {
       pendingUp = null;
       s.up(this);
     }
+    if (pendingWakeAll != null) {
+      SimSemaphore s = pendingWakeAll;
+      pendingWakeAll = null;
+      s.wakeAll(this);
+    }
     if (pendingDown != null) {
       SimSemaphore s = pendingDown;
       pendingDown = null;
@@ -401,6 +425,8 @@ public final class SimThread {
   private SimSemaphore pendingDown;
   /** An up() deferred to the thread's time (see {@link #up}). */
   private SimSemaphore pendingUp;
+  /** A wakeAll() deferred to the thread's time (see {@link #wakeAll}). */
+  private SimSemaphore pendingWakeAll;
 
   /** Wakes the thread at {@code time}; its top frame resumes where it stopped. */
   void resumeAt(long time) {

@@ -3,22 +3,37 @@ package org.vfiosim.sim;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
-import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Akka Typed actor that advances virtual time for all shards, one window at a time
- * (conservative synchronisation): a window {@code [T, E)} starts at the earliest pending event T
- * and ends before any shard could receive a message it has not seen yet:
- * {@code E = min(earliest output time of any shard, earliest in-flight message) + lookahead}.
- * Shards with work in the window run it in parallel; their cross-shard messages are delivered
- * with the next window. Only window boundaries pass through here, never individual events.
+ * Akka Typed actor that advances virtual time for all shards (conservative synchronisation). Each
+ * shard runs in windows {@code [next event, E)} where E is the earliest time a message it has not
+ * seen yet could reach it:
+ *
+ * <ul>
+ *   <li>calls into it: from any other shard r at or after r's earliest call (a ready thread's
+ *       wake-up time or horizon, a blocked one's next event, a message about to reach r, a
+ *       reply about to reach r's waiting threads) plus the lookahead; when the model declares
+ *       hubs (see {@link Domain}) only a shard that runs a hub receives calls;
+ *   <li>replies to it: from a shard running calls of its threads, at or after those proxies'
+ *       earliest time (or the call still to be delivered) plus the lookahead;
+ *   <li>replies to calls it may make itself: its earliest call plus twice the lookahead (not
+ *       needed when it runs every hub: its calls then never leave it);
+ * </ul>
+ *
+ * and at most {@code maxWindow} cycles ahead of its next event. There are no global rounds: a
+ * shard whose window is done reports back, every idle shard whose safe time moved past its next
+ * event starts again. A window expected to hold many events goes to a shard actor on the
+ * dispatcher (windows of different shards run in parallel); a small one runs right here, which
+ * changes who runs it, never what it computes. Cross-shard messages wait here until their shard
+ * is idle. Only window boundaries pass through here, never individual events.
  */
 public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
 
@@ -26,8 +41,8 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   public sealed interface Command {}
 
   /** A shard finished a window. */
-  public record WindowDone(int shard, long nextTime, long eot, List<CrossMessage> outbound, long events)
-      implements Command {}
+  public record WindowDone(int shard, long nextTime, long callEot, long[] replyEot, List<CrossMessage> outbound,
+      long events) implements Command {}
 
   /** A shard threw while running a window (it is then stopped by supervision). */
   public record ShardFailed(int shard, String error) implements Command {}
@@ -43,27 +58,53 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
    */
   public record Outcome(Status status, long virtualTime, long windows, String error, long wallNanos) {}
 
-  /** Called after each window (on the time keeper's thread). */
+  /** Called as the run advances (on the time keeper's thread). */
   public interface Progress {
     void window(long virtualTime, long events);
   }
 
+  /** A window expected to hold at least this many events runs on a shard actor, in parallel. */
+  static final double PARALLEL_EVENTS = 512;
+
   private final Shard[] shards;
   private final List<ActorRef<ShardActor.Command>> refs = new ArrayList<>();
-  private final long[] nextTime;
-  private final long[] eot;
-  private final long[] events;
-  private final List<List<CrossMessage>> inbound = new ArrayList<>();
   private final long lookahead;
   private final long maxWindow;
   private final long endTime;
   private final Progress progress;
   private final CompletableFuture<Outcome> done;
-  private int outstanding;
+  private final boolean hubs;
+  private final long startNanos = System.nanoTime();
+
+  // ---- what each shard reported at the end of its last window
+  private final long[] nextTime;
+  private final long[] callEot;
+  /** For each origin shard, the earliest reply this shard's proxies may send (null: none). */
+  private final long[][] replyEot;
+  private final long[] events;
+  private final boolean[] containsHub;
+  private final boolean[] containsAllHubs;
+  /** Messages waiting for each shard's next window, and the earliest of their times (MAX_VALUE: none). */
+  private final List<List<CrossMessage>> inbound = new ArrayList<>();
+  private final long[] inboundMin;
+  /** Whether the shard's actor is running a window, that window's start and end. */
+  private final boolean[] running;
+  private final long[] windowStart;
+  private final long[] windowEnd;
+  /** The messages a running shard was given (until it reports back, they count as still pending). */
+  private final List<List<CrossMessage>> given = new ArrayList<>();
+  private final long[] givenMin;
+  /** Recent events per cycle of virtual time: the expected size of a window. */
+  private final double[] rate;
+
+  // ---- scratch for computing safe times
+  private final long[] replyFloor;
+  private final long[] callNext;
+
+  private long eventsTotal;
   private long windows;
   private long reached;
   private boolean finished;
-  private final long startNanos = System.nanoTime();
 
   public static Behavior<Command> create(Model model, long maxWindow, long endTime, Progress progress,
       CompletableFuture<Outcome> done) {
@@ -79,20 +120,39 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
     this.endTime = endTime;
     this.progress = progress;
     this.done = done;
+    this.hubs = model.hasHubs();
     int n = shards.length;
     nextTime = new long[n];
-    eot = new long[n];
+    callEot = new long[n];
+    replyEot = new long[n][];
     events = new long[n];
+    containsHub = new boolean[n];
+    containsAllHubs = new boolean[n];
+    inboundMin = new long[n];
+    Arrays.fill(inboundMin, Long.MAX_VALUE);
+    running = new boolean[n];
+    givenMin = new long[n];
+    Arrays.fill(givenMin, Long.MAX_VALUE);
+    windowStart = new long[n];
+    windowEnd = new long[n];
+    rate = new double[n];
+    Arrays.fill(rate, 1.0); // until measured: expect work
+    replyFloor = new long[n];
+    callNext = new long[n];
     for (Shard s : shards) {
       Behavior<ShardActor.Command> b = Behaviors.supervise(ShardActor.create(s)).onFailure(SupervisorStrategy.stop());
       ActorRef<ShardActor.Command> ref = ctx.spawn(b, "shard-" + s.index);
       ctx.watchWith(ref, new ShardTerminated(s.index));
       refs.add(ref);
       nextTime[s.index] = s.nextEventTime();
-      eot[s.index] = s.earliestOutputTime();
-      inbound.add(new ArrayList<>());
+      callEot[s.index] = s.callEot();
+      replyEot[s.index] = s.replyEot();
+      containsHub[s.index] = s.containsHub();
+      containsAllHubs[s.index] = s.containsAllHubs();
+      inbound.add(List.of());
+      given.add(List.of());
     }
-    advance();
+    schedule();
   }
 
   @Override
@@ -105,22 +165,12 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   }
 
   private Behavior<Command> onWindowDone(WindowDone d) {
-    nextTime[d.shard()] = d.nextTime();
-    eot[d.shard()] = d.eot();
-    events[d.shard()] = d.events();
-    for (CrossMessage m : d.outbound()) {
-      inbound.get(m.destShard()).add(m);
-    }
-    if (--outstanding == 0 && !finished) {
-      windows++;
-      if (progress != null) {
-        long total = 0;
-        for (long e : events) {
-          total += e;
-        }
-        progress.window(reached, total);
-      }
-      advance();
+    running[d.shard()] = false;
+    given.set(d.shard(), List.of());
+    givenMin[d.shard()] = Long.MAX_VALUE;
+    apply(d);
+    if (!finished) {
+      schedule();
     }
     return this;
   }
@@ -135,39 +185,162 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
     return this;
   }
 
-  private void advance() {
-    long start = Long.MAX_VALUE;
-    long horizon = Long.MAX_VALUE;
-    for (int s = 0; s < shards.length; s++) {
-      start = Math.min(start, nextTime[s]);
-      horizon = Math.min(horizon, eot[s]);
-      for (CrossMessage m : inbound.get(s)) {
-        start = Math.min(start, m.time());
-        horizon = Math.min(horizon, m.time());
+  private void apply(WindowDone d) {
+    int s = d.shard();
+    long span = Math.max(1, windowEnd[s] - windowStart[s]);
+    rate[s] = 0.5 * rate[s] + 0.5 * (double) (d.events() - events[s]) / span;
+    nextTime[s] = d.nextTime();
+    callEot[s] = d.callEot();
+    replyEot[s] = d.replyEot();
+    eventsTotal += d.events() - events[s];
+    events[s] = d.events();
+    windows++;
+    for (CrossMessage m : d.outbound()) {
+      int dest = m.destShard();
+      if (inboundMin[dest] == Long.MAX_VALUE) {
+        inbound.set(dest, new ArrayList<>());
+      }
+      inbound.get(dest).add(m);
+      inboundMin[dest] = Math.min(inboundMin[dest], m.time());
+    }
+  }
+
+  /** The messages for shard {@code s}'s window, taken. */
+  private List<CrossMessage> takeInbound(int s) {
+    List<CrossMessage> in = inbound.get(s);
+    if (inboundMin[s] != Long.MAX_VALUE) {
+      inbound.set(s, List.of());
+      inboundMin[s] = Long.MAX_VALUE;
+    }
+    return in;
+  }
+
+  /**
+   * Starts a window on every idle shard whose safe time is past its next event: small ones right
+   * here (then looks again, they may have freed others), large ones on their actors.
+   */
+  private void schedule() {
+    int n = shards.length;
+    while (!finished) {
+      computeCallBounds();
+      boolean ranHere = false;
+      boolean anyRunning = false;
+      long safe = Long.MAX_VALUE;
+      long earliest = Long.MAX_VALUE;
+      for (int s = 0; s < n; s++) {
+        if (running[s]) {
+          anyRunning = true;
+          safe = Math.min(safe, windowStart[s]);
+          continue;
+        }
+        long from = Math.min(nextTime[s], inboundMin[s]);
+        earliest = Math.min(earliest, from);
+        long e = n > 1 ? safeTime(s) : Long.MAX_VALUE;
+        e = Math.min(e, Math.min(endTime, saturatingAdd(from, maxWindow)));
+        safe = Math.min(safe, Math.min(from, e));
+        if (from >= e) {
+          continue;
+        }
+        windowStart[s] = from;
+        windowEnd[s] = e;
+        if (rate[s] * (double) (e - from) >= PARALLEL_EVENTS) {
+          running[s] = true;
+          anyRunning = true;
+          givenMin[s] = inboundMin[s];
+          List<CrossMessage> in = takeInbound(s);
+          given.set(s, in);
+          refs.get(s).tell(new ShardActor.RunWindow(e, in, getContext().getSelf()));
+        } else {
+          try {
+            apply(ShardActor.runWindow(shards[s], e, takeInbound(s)));
+          } catch (RuntimeException | Error ex) {
+            finish(new Outcome(Status.FAILED, reached, windows, "shard-" + s + ": " + ShardActor.describe(ex), 0));
+            return;
+          }
+          ranHere = true;
+        }
+      }
+      if (safe != Long.MAX_VALUE) {
+        reached = Math.max(reached, Math.min(safe, endTime));
+      }
+      if (progress != null) {
+        progress.window(reached, eventsTotal);
+      }
+      if (!anyRunning && !ranHere) {
+        if (earliest == Long.MAX_VALUE) {
+          finish(new Outcome(Status.QUIESCENT, reached, windows, null, 0));
+        } else if (earliest >= endTime) {
+          finish(new Outcome(Status.TIME_LIMIT, endTime, windows, null, 0));
+        } else {
+          finish(new Outcome(Status.FAILED, reached, windows, "no shard can advance past " + earliest, 0));
+        }
+        return;
+      }
+      if (!ranHere) {
+        return; // wait for a running window
       }
     }
-    if (start == Long.MAX_VALUE) {
-      finish(new Outcome(Status.QUIESCENT, reached, windows, null, 0));
-      return;
+  }
+
+  /**
+   * For every shard, the earliest call it may send ({@link #callNext}) and the earliest reply
+   * other shards may send to it ({@link #replyFloor}). A running shard's figures are those it
+   * reported before its window: its window cannot send anything earlier.
+   */
+  private void computeCallBounds() {
+    int n = shards.length;
+    Arrays.fill(replyFloor, Long.MAX_VALUE);
+    for (int s = 0; s < n; s++) {
+      long[] r = replyEot[s];
+      if (r != null) {
+        for (int o = 0; o < n; o++) {
+          replyFloor[o] = Math.min(replyFloor[o], r[o]);
+        }
+      }
+      pendingCalls(inbound.get(s));
+      pendingCalls(given.get(s));
     }
-    if (start >= endTime) {
-      finish(new Outcome(Status.TIME_LIMIT, endTime, windows, null, 0));
-      return;
-    }
-    long end = endTime;
-    if (shards.length > 1 && horizon != Long.MAX_VALUE) {
-      end = Math.min(end, saturatingAdd(horizon, lookahead));
-    }
-    end = Math.min(end, saturatingAdd(start, maxWindow));
-    reached = Math.max(reached, Math.min(end, endTime));
-    for (int s = 0; s < shards.length; s++) {
-      List<CrossMessage> in = inbound.get(s);
-      if (nextTime[s] < end || !in.isEmpty()) {
-        inbound.set(s, new ArrayList<>());
-        outstanding++;
-        refs.get(s).tell(new ShardActor.RunWindow(end, in, getContext().getSelf()));
+    c1 = Long.MAX_VALUE;
+    c2 = Long.MAX_VALUE;
+    c1Shard = -1;
+    for (int s = 0; s < n; s++) {
+      long in = Math.min(inboundMin[s], givenMin[s]);
+      long c = Math.min(Math.min(callEot[s], in), saturatingAdd(replyFloor[s], lookahead));
+      callNext[s] = c;
+      if (c < c1) {
+        c2 = c1;
+        c1 = c;
+        c1Shard = s;
+      } else if (c < c2) {
+        c2 = c;
       }
     }
+  }
+
+  /** Calls still to start (or just started) at a shard: their proxies reply at or after them. */
+  private void pendingCalls(List<CrossMessage> msgs) {
+    for (CrossMessage m : msgs) {
+      if (!m.reply()) {
+        replyFloor[m.originShard()] = Math.min(replyFloor[m.originShard()], m.time());
+      }
+    }
+  }
+
+  private long c1;
+  private long c2;
+  private int c1Shard;
+
+  /** The time before which no message shard {@code s} has not seen can reach it. */
+  private long safeTime(int s) {
+    long e = Long.MAX_VALUE;
+    if (!hubs || containsHub[s]) {
+      e = Math.min(e, saturatingAdd(s == c1Shard ? c2 : c1, lookahead));
+    }
+    e = Math.min(e, saturatingAdd(replyFloor[s], lookahead));
+    if (!containsAllHubs[s]) {
+      e = Math.min(e, saturatingAdd(callNext[s], 2 * lookahead));
+    }
+    return e;
   }
 
   private void finish(Outcome o) {

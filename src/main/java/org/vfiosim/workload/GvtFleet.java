@@ -100,10 +100,13 @@ public final class GvtFleet {
     SimThread qemuThread;
     /** Released once per vGPU when QEMU has opened the vGPUs: the guests start. */
     final org.vfiosim.sim.SimSemaphore booted;
+    /** Released by each guest when it stops. */
+    final org.vfiosim.sim.SimSemaphore vcpusStopped;
 
     VmRun(KernelModel.Vm vm) {
       this.vm = vm;
       this.booted = new org.vfiosim.sim.SimSemaphore(vm.name() + ":booted", 0);
+      this.vcpusStopped = new org.vfiosim.sim.SimSemaphore(vm.name() + ":stopped", 0);
     }
   }
 
@@ -579,6 +582,12 @@ public final class GvtFleet {
             continue;
           case 90: // the run is over for this guest
             run.vcpusDone++;
+            pc = 91;
+            if (!t.up(run.vcpusStopped)) {
+              return;
+            }
+            continue;
+          case 91:
             t.ret(0);
             return;
           default:
@@ -747,18 +756,46 @@ public final class GvtFleet {
             check(t);
             pc = 10;
             continue;
-          case 20: // shutdown: wait until the guests stopped and every workload completed
-            if (run.vcpusDone < run.vcpus.size() || inFlight() > 0) {
-              pc = 20;
-              if (!t.sleep(Math.max(1, f.k.costs.callEntry * 100))) {
+          case 20: // shutdown: the guests stop (their drivers idle the GPU), then QEMU tears down
+            i = 0;
+            pc = 40;
+            continue;
+          case 40:
+            if (i < run.vcpus.size()) {
+              i++;
+              if (!t.down(run.vcpusStopped)) {
                 return;
               }
               continue;
             }
-            run.shutdownStart = t.now;
             i = 0;
-            pc = 21;
+            pc = 41;
             continue;
+          case 41: { // every submitted workload completes (intel_gvt_wait_vgpu_idle-like wait)
+            if (i >= run.vgpus.size()) {
+              run.shutdownStart = t.now;
+              i = 0;
+              pc = 21;
+              continue;
+            }
+            KernelModel.Vgpu v = run.vgpus.get(i);
+            if (v.kvmgt().inFlight == 0) {
+              i++;
+              continue;
+            }
+            // QEMU's next call to the host comes after the drain: tell the engine (lookahead)
+            long bound = t.now;
+            for (KernelModel.Vgpu u : run.vgpus) {
+              bound = Math.max(bound, u.gpu().gvt().drainLowerBound(u.kvmgt(), t.now));
+            }
+            if (bound > t.crossHorizon()) {
+              t.noCrossDomainBefore(bound);
+            }
+            if (!t.down(v.gpu().gvt().workloadCompleteWq())) {
+              return;
+            }
+            continue;
+          }
           case 21: // close each device fd: kvmgt's release destroys its cache (unpins everything)
             if (i >= run.vgpus.size()) {
               pc = 23;
@@ -846,14 +883,6 @@ public final class GvtFleet {
         }
       }
       return out;
-    }
-
-    private long inFlight() {
-      long n = 0;
-      for (KernelModel.Vgpu v : run.vgpus) {
-        n += v.kvmgt().inFlight;
-      }
-      return n;
     }
 
     private long churnCycles() {

@@ -32,7 +32,8 @@ class ShardActorTest {
     kit.run(new ShardActor.RunWindow(Long.MAX_VALUE, List.of(), inbox.getRef()));
     TimeKeeper.WindowDone second = (TimeKeeper.WindowDone) inbox.receiveMessage();
     assertThat(second.nextTime()).isEqualTo(Long.MAX_VALUE);
-    assertThat(second.eot()).isEqualTo(Long.MAX_VALUE);
+    assertThat(second.callEot()).isEqualTo(Long.MAX_VALUE);
+    assertThat(second.replyEot()).isNull();
     assertThat(second.events()).isEqualTo(2);
     assertThat(l.writeStats().acquisitions()).isEqualTo(2);
   }
