@@ -776,6 +776,12 @@ public final class Gvt extends SimActor<Gvt.Msg> {
               executedAlready[ring] = false;
               s.queues[ring].pollFirst(); // list_del_init(&workload->list)
               s.running--;
+              // the workload is complete (its context written back): account for it here
+              t.shard().op(k.opGvtWorkload).record(t.now - w.submitted(), 0, false);
+              queuedCycles += picked - w.submitted();
+              dispatchCycles += dispatched - picked;
+              execCycles += ran - dispatched;
+              completeCycles += t.now - ran;
               w.vgpu().workloadDone(t.now - w.submitted());
               pc = 14;
               if (!t.wakeAll(workloadCompleteWq)) {
@@ -799,11 +805,6 @@ public final class Gvt extends SimActor<Gvt.Msg> {
           case 13:
             t.unlock(schedLock);
             t.unlock(w.vgpu().vgpuLock);
-            t.shard().op(k.opGvtWorkload).record(t.now - w.submitted(), 0, false);
-            queuedCycles += picked - w.submitted();
-            dispatchCycles += dispatched - picked;
-            execCycles += ran - dispatched;
-            completeCycles += t.now - ran;
             w = null;
             pc = 0;
             continue;

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class EngineDeterminismTest {
 
   private static String run(int shards, int threads, long maxWindow) {
-    Model m = RegistryModel.build(6, 3, 150, 42);
+    return run(shards, threads, maxWindow, false);
+  }
+
+  private static String run(int shards, int threads, long maxWindow, boolean hub) {
+    Model m = RegistryModel.build(6, 3, 150, 42, hub);
     m.layout(shards);
     TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, maxWindow, Long.MAX_VALUE),
         ConfigFactory.load(), null);
@@ -32,6 +36,41 @@ class EngineDeterminismTest {
     assertThat(run(3, 2, 1L << 40)).isEqualTo(reference);
     assertThat(run(0, 2, 97)).isEqualTo(reference);
     assertThat(run(1, 1, 1)).isEqualTo(reference);
+  }
+
+  @Test
+  void hub_mode_gives_the_same_figures_as_the_general_rule() {
+    String reference = run(1, 1, 1L << 40);
+    assertThat(run(0, 1, 1L << 40, true)).isEqualTo(reference);
+    assertThat(run(0, 2, 1L << 40, true)).isEqualTo(reference);
+    assertThat(run(0, 4, 1L << 40, true)).isEqualTo(reference);
+    assertThat(run(4, 2, 1L << 40, true)).isEqualTo(reference);
+    assertThat(run(0, 2, 61, true)).isEqualTo(reference);
+    assertThat(run(2, 1, 1, true)).isEqualTo(reference);
+  }
+
+  @Test
+  void with_hubs_a_call_to_a_non_hub_domain_is_refused() {
+    Model m = new Model(10);
+    Domain a = m.domain("a");
+    Domain b = m.domain("b");
+    Domain host = m.domain("host");
+    m.hub(host);
+    RegistryModel.Registry reg = m.actor(new RegistryModel.Registry(m, b), b);
+    m.thread("x", a, new Frame() {
+      @Override
+      protected void run(SimThread t) {
+        if (pc == 0) {
+          pc = 1;
+          t.send(reg, new RegistryModel.Registry.Lookup(1), 10);
+          return;
+        }
+        t.ret(0);
+      }
+    }, 0);
+    m.layout(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.shards()[0].runUntil(Long.MAX_VALUE))
+        .isInstanceOf(SimulationError.class).hasMessageContaining("which is not a hub");
   }
 
   @Test

@@ -129,8 +129,16 @@ final class RegistryModel {
   }
 
   static Model build(int domains, int threadsPerDomain, int iterations, long seed) {
+    return build(domains, threadsPerDomain, iterations, seed, false);
+  }
+
+  /** @param hub declare the host a hub domain (per-shard safe times; see {@link Domain}) */
+  static Model build(int domains, int threadsPerDomain, int iterations, long seed, boolean hub) {
     Model m = new Model(HOP);
     Domain host = m.domain("host");
+    if (hub) {
+      m.hub(host);
+    }
     Registry reg = m.actor(new Registry(m, host), host);
     LockClass localCls = m.lockClass("local_lock", LockKind.MUTEX, 12, 4, 300);
     int op = m.op("registry_call");
