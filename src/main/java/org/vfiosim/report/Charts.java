@@ -1,8 +1,6 @@
 package org.vfiosim.report;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -110,11 +108,6 @@ public final class Charts {
 
   /** The chart as a {@code data:image/png;base64,...} URI. */
   static String png(Chart<?, ?> c) {
-    try {
-      byte[] bytes = BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
-      return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot draw chart '" + c.getTitle() + "': " + e.getMessage(), e);
-    }
+    return "data:image/png;base64," + Base64.getEncoder().encodeToString(Png.encode(BitmapEncoder.getBufferedImage(c)));
   }
 }

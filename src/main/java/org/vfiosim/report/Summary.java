@@ -118,6 +118,9 @@ public final class Summary {
             mean == 0 ? 0.0 : 100.0 * v / mean));
       }
     }
+    if (fleet != null) {
+      ops.removeIf(o -> o.name.equals("gvt_workload")); // shown above, phase by phase
+    }
     if (!ops.isEmpty()) {
       ops.sort(Comparator.comparingLong(OpStats::totalCycles).reversed().thenComparing(o -> o.name));
       long lockWait = 0;
