@@ -1,9 +1,7 @@
 package org.vfiosim.sim;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A logical process: one or more whole {@link Domain}s run as a sequential discrete-event loop.
@@ -28,9 +26,11 @@ public final class Shard {
 
   /** Threads that may call another domain (proxies too, unless the model has hubs). */
   private final ArrayList<SimThread> crossCapable = new ArrayList<>();
-  /** Live proxies: calls from other shards being run here, each to reply to its origin. */
-  private final ArrayList<SimThread> proxies = new ArrayList<>();
-  private final Map<Integer, SimThread> threadsById = new HashMap<>();
+  /** Live proxies (calls from other shards being run here) by the shard they will reply to. */
+  private int[] proxiesByOrigin;
+  private int liveProxies;
+  /** This shard's own threads by id (replies find their thread here); null elsewhere. */
+  private SimThread[] threadsById = new SimThread[0];
   private final List<SimThread> threads = new ArrayList<>();
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
@@ -53,7 +53,10 @@ public final class Shard {
   void addThread(SimThread t) {
     t.shard = this;
     threads.add(t);
-    threadsById.put(t.id, t);
+    if (t.id >= threadsById.length) {
+      threadsById = java.util.Arrays.copyOf(threadsById, Math.max(t.id + 1, threadsById.length * 2));
+    }
+    threadsById[t.id] = t;
     if (t.crossHorizon != Long.MAX_VALUE) {
       crossCapable.add(t);
     }
@@ -131,31 +134,19 @@ public final class Shard {
   }
 
   /**
-   * For each origin shard, the earliest time a proxy here may reply to it (null: no proxies):
-   * a ready proxy at its wake-up time, any other at this shard's next event.
+   * For each origin shard, the earliest time a proxy here may reply to it (null: no proxies): this
+   * shard's next event for every origin with a live proxy. (A ready proxy's own wake-up time would
+   * be later; finding it would cost a walk over every proxy, thousands when 4096 VMs queue on
+   * vfio.group_lock, for little.)
    */
   public long[] replyEot() {
-    if (proxies.isEmpty()) {
+    if (liveProxies == 0) {
       return null;
     }
     long tnext = nextEventTime();
-    long[] out = null;
-    int keep = 0;
-    for (int i = 0; i < proxies.size(); i++) {
-      SimThread p = proxies.get(i);
-      if (p.state == SimThread.DONE) {
-        continue;
-      }
-      proxies.set(keep++, p);
-      if (out == null) {
-        out = new long[model.shards().length];
-        java.util.Arrays.fill(out, Long.MAX_VALUE);
-      }
-      long earliest = p.state == SimThread.READY ? p.wakeTime : tnext;
-      out[p.originShard] = Math.min(out[p.originShard], earliest);
-    }
-    while (proxies.size() > keep) {
-      proxies.remove(proxies.size() - 1);
+    long[] out = new long[proxiesByOrigin.length];
+    for (int o = 0; o < out.length; o++) {
+      out[o] = proxiesByOrigin[o] > 0 ? tnext : Long.MAX_VALUE;
     }
     return out;
   }
@@ -176,7 +167,8 @@ public final class Shard {
 
   void threadDone(SimThread t) {
     if (t.proxy) {
-      threadsById.remove(t.id);
+      proxiesByOrigin[t.originShard]--;
+      liveProxies--;
     }
   }
 
@@ -228,7 +220,7 @@ public final class Shard {
             + ", inside a window already run up to " + grantedEnd + " (lookahead violated)");
       }
       if (m.reply()) {
-        SimThread t = threadsById.get(m.thread());
+        SimThread t = m.thread() < threadsById.length ? threadsById[m.thread()] : null;
         if (t == null || t.state != SimThread.REMOTE) {
           throw new SimulationError("reply for thread " + m.threadName() + " which is not waiting for one");
         }
@@ -242,7 +234,11 @@ public final class Shard {
         p.originShard = m.originShard();
         p.seq = m.seq();
         p.shard = this;
-        proxies.add(p);
+        if (proxiesByOrigin == null) {
+          proxiesByOrigin = new int[model.shards().length];
+        }
+        proxiesByOrigin[p.originShard]++;
+        liveProxies++;
         if (!model.hasHubs()) {
           crossCapable.add(p); // without hubs a proxy may call on
         }

@@ -327,6 +327,7 @@ public final class SimThread {
         shard.postReply(this, nextKey());
         state = DONE;
         yielded = true;
+        shard.threadDone(this);
         return;
       }
       if (top != null) {
