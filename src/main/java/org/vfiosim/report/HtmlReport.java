@@ -55,6 +55,7 @@ public final class HtmlReport {
     sb.append("<h1>vfiosim run: ").append(Html.esc(s.scenarioName())).append(" (").append(Html.esc(s.kind()))
         .append("), generation ").append(Html.esc(s.generation())).append(", seed ").append(s.seed()).append("</h1>\n");
     summary(sb, r, ghz);
+    fleet(sb, r, ghz);
     ops(sb, r, ghz);
     locks(sb, r, ghz);
     instances(sb, r, ghz);
@@ -82,6 +83,95 @@ public final class HtmlReport {
       sb.append(" <span class=\"bad\">(exit ").append(r.exitStatus()).append(")</span>");
     }
     sb.append("</td></tr>\n</table>\n");
+  }
+
+  /** Rows of a per-GPU or per-VM table at most; the rest is in results.json. */
+  private static final int FLEET_ROWS = 32;
+
+  /** The gvt-fleet sections (results.json {@code fleet}, {@code gpus}, {@code vms}), when present. */
+  @SuppressWarnings("unchecked")
+  private static void fleet(StringBuilder sb, RunResult r, double ghz) {
+    if (!(r.extra().get("fleet") instanceof Map<?, ?> f)) {
+      return;
+    }
+    sb.append("<h2>GVT fleet</h2>\n<table>\n");
+    kv(sb, "VMs / vGPUs / GPUs", f.get("vms") + " / " + f.get("vgpus") + " / " + f.get("gpus") + " (" + f.get("engines_per_gpu")
+        + " engine(s) per GPU)");
+    double mean = ((Number) f.get("workload_mean_cycles")).doubleValue();
+    kv(sb, "GPU workloads", Html.num(((Number) f.get("workloads")).longValue()) + ", mean " + Html.dec1(mean) + " cycles ("
+        + Html.us(mean, ghz) + " µs) from submission to completion");
+    sb.append("</table>\n");
+    Map<String, Object> split = (Map<String, Object>) f.get("workload_split_mean_cycles");
+    List<String> phases = List.of("queued", "dispatch", "gpu", "complete");
+    List<Double> us = new ArrayList<>();
+    for (String ph : phases) {
+      us.add(((Number) split.get(ph)).doubleValue() / ghz / 1000);
+    }
+    Html.img(sb, Charts.bars("Where a workload's time went (mean)", "phase", "µs", phases, us), "workload phases");
+    sb.append("<p class=\"note\">queued: for the engine's workload thread (GVT's time-sliced scheduler); dispatch: "
+        + "vgpu_lock, the command scan's guest reads and writes, populate_shadow_context; gpu: on the GPU; complete: "
+        + "vgpu_lock and sched_lock, update_guest_context.</p>\n");
+
+    List<Map<String, Object>> gpus = (List<Map<String, Object>>) r.extra().get("gpus");
+    sb.append("<h3>GPUs</h3>\n<table>\n");
+    Html.th(sb, "gpu", "vGPUs", "VMs", "workloads", "mean latency (µs)", "vGPU switches", "sched_lock acq",
+        "contentions", "wait total (µs)");
+    for (int i = 0; i < Math.min(FLEET_ROWS, gpus.size()); i++) {
+      Map<String, Object> g = gpus.get(i);
+      Map<String, Object> l = (Map<String, Object>) g.get("sched_lock");
+      sb.append("<tr>");
+      Html.td(sb, String.valueOf(g.get("name")));
+      Html.tdn(sb, String.valueOf(g.get("vgpus")));
+      Html.tdn(sb, String.valueOf(g.get("vms")));
+      Html.tdn(sb, Html.num(((Number) g.get("workloads")).longValue()));
+      Html.tdn(sb, Html.us(((Number) g.get("workload_mean_cycles")).doubleValue(), ghz));
+      Html.tdn(sb, Html.num(((Number) g.get("vgpu_switches")).longValue()));
+      Html.tdn(sb, Html.num(((Number) l.get("acquisitions")).longValue()));
+      Html.tdn(sb, Html.num(((Number) l.get("contentions")).longValue()));
+      Html.tdn(sb, Html.us(((Number) l.get("wait_total_cycles")).doubleValue(), ghz));
+      sb.append("</tr>\n");
+    }
+    sb.append("</table>\n");
+    if (gpus.size() > FLEET_ROWS) {
+      sb.append("<p class=\"note\">The first ").append(FLEET_ROWS).append(" of ").append(gpus.size())
+          .append(" GPUs; all are in results.json.</p>\n");
+    }
+
+    List<Map<String, Object>> vms = new ArrayList<>((List<Map<String, Object>>) r.extra().get("vms"));
+    if (vms.size() <= 64) {
+      List<String> names = new ArrayList<>();
+      List<Double> lat = new ArrayList<>();
+      for (Map<String, Object> vm : vms) {
+        names.add(String.valueOf(vm.get("name")));
+        lat.add(((Number) vm.get("workload_mean_cycles")).doubleValue() / ghz / 1000);
+      }
+      Html.img(sb, Charts.bars("Mean workload latency by VM", "VM", "µs", names, lat), "workload latency by VM");
+    }
+    vms.sort((a, b) -> Double.compare(((Number) b.get("workload_mean_cycles")).doubleValue(),
+        ((Number) a.get("workload_mean_cycles")).doubleValue()));
+    sb.append("<h3>VMs, slowest workloads first</h3>\n<table>\n");
+    Html.th(sb, "vm", "GPUs", "workloads", "mean latency (µs)", "GTT maps", "map mean (cycles)", "GTT unmaps",
+        "&iommu->lock wait (µs)", "errors");
+    for (int i = 0; i < Math.min(FLEET_ROWS, vms.size()); i++) {
+      Map<String, Object> vm = vms.get(i);
+      Map<String, Object> l = (Map<String, Object>) vm.get("iommu_lock");
+      sb.append("<tr>");
+      Html.td(sb, String.valueOf(vm.get("name")));
+      Html.td(sb, String.join(",", (List<String>) vm.get("gpus")));
+      Html.tdn(sb, Html.num(((Number) vm.get("workloads")).longValue()));
+      Html.tdn(sb, Html.us(((Number) vm.get("workload_mean_cycles")).doubleValue(), ghz));
+      Html.tdn(sb, Html.num(((Number) vm.get("gtt_maps")).longValue()));
+      Html.tdn(sb, Html.dec1(((Number) vm.get("gtt_map_mean_cycles")).doubleValue()));
+      Html.tdn(sb, Html.num(((Number) vm.get("gtt_unmaps")).longValue()));
+      Html.tdn(sb, Html.us(((Number) l.get("wait_total_cycles")).doubleValue(), ghz));
+      Html.tdn(sb, Html.num(((Number) vm.get("errors")).longValue()));
+      sb.append("</tr>\n");
+    }
+    sb.append("</table>\n");
+    if (vms.size() > FLEET_ROWS) {
+      sb.append("<p class=\"note\">The ").append(FLEET_ROWS).append(" slowest of ").append(vms.size())
+          .append(" VMs; all are in results.json.</p>\n");
+    }
   }
 
   private static void kv(StringBuilder sb, String k, String v) {

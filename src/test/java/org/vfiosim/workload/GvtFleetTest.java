@@ -180,8 +180,13 @@ class GvtFleetTest {
   }
 
   @Test
-  void vgpus_of_a_vm_land_on_different_gpus() {
-    JsonNode res = results(run(2, "vms=4", "vgpus-per-vm=2", "vgpus-per-gpu=4", "duration-ms=2"));
+  void vgpus_of_a_vm_land_on_different_gpus_and_the_report_shows_the_fleet() {
+    RunResult r = run(2, "vms=4", "vgpus-per-vm=2", "vgpus-per-gpu=4", "duration-ms=2");
+    String html = org.vfiosim.report.HtmlReport.render(r);
+    assertThat(html).contains("<h2>GVT fleet</h2>").contains("<td class=\"t\">gpu1</td>").contains("<td class=\"t\">vm3</td>")
+        .contains("<td class=\"t\">gpu0,gpu1</td>").contains("queued: for the engine").doesNotContain("http://")
+        .doesNotContain("https://");
+    JsonNode res = results(r);
     assertThat(res.get("fleet").get("gpus").asInt()).isEqualTo(2);
     for (JsonNode vm : res.get("vms")) {
       assertThat(vm.get("gpus")).hasSize(2);
