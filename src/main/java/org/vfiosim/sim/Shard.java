@@ -35,6 +35,9 @@ public final class Shard {
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
   private OpStats[] ops = new OpStats[16];
+  /** The two arrays {@link #replyEot} alternates between, and the one it fills next. */
+  private final long[][] replyEotBuf = new long[2][];
+  private int replyEotFlip;
   /** Trace recorder, or null when the run does not trace. */
   TraceBuffer trace;
 
@@ -133,6 +136,10 @@ public final class Shard {
   /**
    * For each origin shard, the earliest time a proxy here may reply to it (null: no proxies):
    * a ready proxy at its wake-up time, any other at this shard's next event.
+   *
+   * <p>The array is one of two this shard alternates between (once per window report): it stays
+   * valid until the next-but-one call, i.e. while the time keeper still reads the previous report
+   * during the next window.
    */
   public long[] replyEot() {
     if (proxies.isEmpty()) {
@@ -148,7 +155,12 @@ public final class Shard {
       }
       proxies.set(keep++, p);
       if (out == null) {
-        out = new long[model.shards().length];
+        out = replyEotBuf[replyEotFlip];
+        if (out == null) {
+          out = new long[model.shards().length];
+          replyEotBuf[replyEotFlip] = out;
+        }
+        replyEotFlip ^= 1;
         java.util.Arrays.fill(out, Long.MAX_VALUE);
       }
       long earliest = p.state == SimThread.READY ? p.wakeTime : tnext;
@@ -222,7 +234,8 @@ public final class Shard {
 
   /** Schedules messages that other shards sent here. */
   public void deliver(List<CrossMessage> inbound) {
-    for (CrossMessage m : inbound) {
+    for (int i = 0, k = inbound.size(); i < k; i++) { // indexed: no iterator per window
+      CrossMessage m = inbound.get(i);
       if (m.time() < grantedEnd) {
         throw new SimulationError("message from " + m.threadName() + " arrives at " + m.time()
             + ", inside a window already run up to " + grantedEnd + " (lookahead violated)");

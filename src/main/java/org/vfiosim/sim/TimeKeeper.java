@@ -186,16 +186,21 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   }
 
   private void apply(WindowDone d) {
-    int s = d.shard();
+    apply(d.shard(), d.nextTime(), d.callEot(), d.replyEot(), d.outbound(), d.events());
+  }
+
+  /** What shard {@code s} reported at the end of a window (see {@link WindowDone}). */
+  private void apply(int s, long next, long calls, long[] replies, List<CrossMessage> outbound, long eventsNow) {
     long span = Math.max(1, windowEnd[s] - windowStart[s]);
-    rate[s] = 0.5 * rate[s] + 0.5 * (double) (d.events() - events[s]) / span;
-    nextTime[s] = d.nextTime();
-    callEot[s] = d.callEot();
-    replyEot[s] = d.replyEot();
-    eventsTotal += d.events() - events[s];
-    events[s] = d.events();
+    rate[s] = 0.5 * rate[s] + 0.5 * (double) (eventsNow - events[s]) / span;
+    nextTime[s] = next;
+    callEot[s] = calls;
+    replyEot[s] = replies;
+    eventsTotal += eventsNow - events[s];
+    events[s] = eventsNow;
     windows++;
-    for (CrossMessage m : d.outbound()) {
+    for (int i = 0, k = outbound.size(); i < k; i++) { // indexed: no iterator per window
+      CrossMessage m = outbound.get(i);
       int dest = m.destShard();
       if (inboundMin[dest] == Long.MAX_VALUE) {
         inbound.set(dest, new ArrayList<>());
@@ -252,7 +257,9 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
           refs.get(s).tell(new ShardActor.RunWindow(e, in, getContext().getSelf()));
         } else {
           try {
-            apply(ShardActor.runWindow(shards[s], e, takeInbound(s)));
+            Shard sh = shards[s];
+            ShardActor.runWindowOnly(sh, e, takeInbound(s));
+            apply(s, sh.nextEventTime(), sh.callEot(), sh.replyEot(), sh.drainOutbox(), sh.events());
           } catch (RuntimeException | Error ex) {
             finish(new Outcome(Status.FAILED, reached, windows, "shard-" + s + ": " + ShardActor.describe(ex), 0));
             return;
@@ -319,7 +326,10 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
 
   /** Calls still to start (or just started) at a shard: their proxies reply at or after them. */
   private void pendingCalls(List<CrossMessage> msgs) {
-    for (CrossMessage m : msgs) {
+    // indexed: this runs for every shard on every pass of schedule(), an iterator each was most of
+    // the run's allocation
+    for (int i = 0, k = msgs.size(); i < k; i++) {
+      CrossMessage m = msgs.get(i);
       if (!m.reply()) {
         replyFloor[m.originShard()] = Math.min(replyFloor[m.originShard()], m.time());
       }
