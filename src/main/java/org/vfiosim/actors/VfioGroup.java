@@ -11,6 +11,7 @@ import java.util.List;
 import org.vfiosim.run.Finding;
 import org.vfiosim.sim.AtomicVar;
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimRwsem;
@@ -172,16 +173,21 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
     return container != null && container.crashed();
   }
 
+  // Frames of the group API's hot calls (kvmgt's pin, unpin, dma_rw), reused (see FramePool).
+  private final FramePool<GroupPinPagesFrame> groupPinPagesFrames = new FramePool<>(GroupPinPagesFrame::new);
+  private final FramePool<GroupUnpinPagesFrame> groupUnpinPagesFrames = new FramePool<>(GroupUnpinPagesFrame::new);
+  private final FramePool<DmaRwFrame> dmaRwFrames = new FramePool<>(DmaRwFrame::new);
+
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof GroupPinPages m) {
-      return new GroupPinPagesFrame(m);
+      return groupPinPagesFrames.take().init(m);
     }
     if (msg instanceof GroupUnpinPages m) {
-      return new GroupUnpinPagesFrame(m);
+      return groupUnpinPagesFrames.take().init(m);
     }
     if (msg instanceof DmaRw m) {
-      return new DmaRwFrame(m);
+      return dmaRwFrames.take().init(m);
     }
     if (msg instanceof PinPages m) {
       return new PinPagesFrame(m);
@@ -660,10 +666,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * no lookup, no container_users RMW, no group lock.
    */
   private final class GroupPinPagesFrame extends KFrame {
-    private final GroupPinPages m;
+    private GroupPinPages m;
 
-    GroupPinPagesFrame(GroupPinPages m) {
+    GroupPinPagesFrame init(GroupPinPages m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      groupPinPagesFrames.give(this);
     }
 
     @Override
@@ -710,10 +723,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** vfio_group_unpin_pages() (v5.10 vfio.c:2093): !npage → -EINVAL; > 512 → -E2BIG; type1 unpin. */
   private final class GroupUnpinPagesFrame extends KFrame {
-    private final GroupUnpinPages m;
+    private GroupUnpinPages m;
 
-    GroupUnpinPagesFrame(GroupUnpinPages m) {
+    GroupUnpinPagesFrame init(GroupUnpinPages m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      groupUnpinPagesFrames.give(this);
     }
 
     @Override
@@ -756,10 +776,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** vfio_dma_rw() (v5.10 vfio.c:2144): len 0 → -EINVAL; type1 dma_rw; no group refcounting. */
   private final class DmaRwFrame extends KFrame {
-    private final DmaRw m;
+    private DmaRw m;
 
-    DmaRwFrame(DmaRw m) {
+    DmaRwFrame init(DmaRw m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      dmaRwFrames.give(this);
     }
 
     @Override

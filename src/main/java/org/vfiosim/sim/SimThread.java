@@ -318,9 +318,10 @@ public final class SimThread {
     Frame f = top;
     top = f.caller;
     f.caller = null;
-    if (f.replyLatency >= 0) {
-      long latency = f.replyLatency;
-      f.replyLatency = -1;
+    long latency = f.replyLatency;
+    f.replyLatency = -1;
+    f.recycle();
+    if (latency >= 0) {
       shard.messages++;
       now += latency;
       if (top == null && proxy) {
