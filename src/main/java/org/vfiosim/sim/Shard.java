@@ -34,6 +34,8 @@ public final class Shard {
   private final List<SimThread> threads = new ArrayList<>();
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
+  /** The list {@link #drainOutbox} handed out last: the outbox after the next report. */
+  private ArrayList<CrossMessage> outboxSpare = new ArrayList<>();
   private OpStats[] ops = new OpStats[16];
   /** The two arrays {@link #replyEot} alternates between, and the one it fills next. */
   private final long[][] replyEotBuf = new long[2][];
@@ -222,13 +224,19 @@ public final class Shard {
         proxy.retobj, 0, proxy.retval));
   }
 
-  /** Takes the messages this shard sent to other shards during the last window. */
+  /**
+   * Takes the messages this shard sent to other shards during the last window. The shard
+   * alternates between two lists: the one returned stays valid until the next-but-one call (the
+   * time keeper copies the messages out before it starts the shard's next window).
+   */
   public List<CrossMessage> drainOutbox() {
     if (outbox.isEmpty()) {
       return List.of();
     }
-    List<CrossMessage> out = outbox;
-    outbox = new ArrayList<>();
+    ArrayList<CrossMessage> out = outbox;
+    outbox = outboxSpare;
+    outbox.clear();
+    outboxSpare = out;
     return out;
   }
 

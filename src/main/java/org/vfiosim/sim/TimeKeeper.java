@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -94,6 +95,11 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   /** The messages a running shard was given (until it reports back, they count as still pending). */
   private final List<List<CrossMessage>> given = new ArrayList<>();
   private final long[] givenMin;
+  /**
+   * Emptied inbound lists, reused for later windows' messages: a list goes back here once the
+   * shard it was given to has reported its window (it delivered the messages at the window's start).
+   */
+  private final ArrayDeque<ArrayList<CrossMessage>> spareLists = new ArrayDeque<>();
   /** Recent events per cycle of virtual time: the expected size of a window. */
   private final double[] rate;
 
@@ -166,6 +172,7 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
 
   private Behavior<Command> onWindowDone(WindowDone d) {
     running[d.shard()] = false;
+    release(given.get(d.shard()));
     given.set(d.shard(), List.of());
     givenMin[d.shard()] = Long.MAX_VALUE;
     apply(d);
@@ -203,10 +210,19 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       CrossMessage m = outbound.get(i);
       int dest = m.destShard();
       if (inboundMin[dest] == Long.MAX_VALUE) {
-        inbound.set(dest, new ArrayList<>());
+        ArrayList<CrossMessage> l = spareLists.pollFirst();
+        inbound.set(dest, l != null ? l : new ArrayList<>());
       }
       inbound.get(dest).add(m);
       inboundMin[dest] = Math.min(inboundMin[dest], m.time());
+    }
+  }
+
+  /** A message list whose shard ran the window it was given for goes back to the spares. */
+  private void release(List<CrossMessage> l) {
+    if (l instanceof ArrayList<CrossMessage> a) {
+      a.clear();
+      spareLists.push(a);
     }
   }
 
@@ -258,8 +274,10 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
         } else {
           try {
             Shard sh = shards[s];
-            ShardActor.runWindowOnly(sh, e, takeInbound(s));
+            List<CrossMessage> in = takeInbound(s);
+            ShardActor.runWindowOnly(sh, e, in);
             apply(s, sh.nextEventTime(), sh.callEot(), sh.replyEot(), sh.drainOutbox(), sh.events());
+            release(in);
           } catch (RuntimeException | Error ex) {
             finish(new Outcome(Status.FAILED, reached, windows, "shard-" + s + ": " + ShardActor.describe(ex), 0));
             return;
