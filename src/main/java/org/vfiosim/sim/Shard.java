@@ -1,9 +1,8 @@
 package org.vfiosim.sim;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A logical process: one or more whole {@link Domain}s run as a sequential discrete-event loop.
@@ -30,7 +29,8 @@ public final class Shard {
   private final ArrayList<SimThread> crossCapable = new ArrayList<>();
   /** Live proxies: calls from other shards being run here, each to reply to its origin. */
   private final ArrayList<SimThread> proxies = new ArrayList<>();
-  private final Map<Integer, SimThread> threadsById = new HashMap<>();
+  /** This shard's threads by id (primitive keys: a reply's lookup boxes nothing). */
+  private final Int2ObjectOpenHashMap<SimThread> threadsById = new Int2ObjectOpenHashMap<>();
   private final List<SimThread> threads = new ArrayList<>();
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
