@@ -344,8 +344,8 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
 
   /** Calls still to start (or just started) at a shard: their proxies reply at or after them. */
   private void pendingCalls(List<CrossMessage> msgs) {
-    // indexed: this runs for every shard on every pass of schedule(), an iterator each was most of
-    // the run's allocation
+    // indexed: this runs for every shard on every pass of schedule(); an iterator each was a
+    // quarter of the bytes a 512-VM fleet run allocated
     for (int i = 0, k = msgs.size(); i < k; i++) {
       CrossMessage m = msgs.get(i);
       if (!m.reply()) {
