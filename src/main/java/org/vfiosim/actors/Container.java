@@ -18,6 +18,7 @@ import org.vfiosim.kernel.VfioDma;
 import org.vfiosim.kernel.VfioPfn;
 import org.vfiosim.run.Finding;
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimRwsem;
@@ -83,6 +84,13 @@ public final class Container extends SimActor<Container.Msg> {
   long otherRefs;
   final List<Finding> findings = new ArrayList<>();
 
+  // Frames of the hot paths (pin, unpin, dma_rw), reused (see FramePool).
+  private final FramePool<PinPagesFrame> pinPagesFrames = new FramePool<>(PinPagesFrame::new);
+  private final FramePool<UnpinPagesFrame> unpinPagesFrames = new FramePool<>(UnpinPagesFrame::new);
+  private final FramePool<DmaRwFrame> dmaRwFrames = new FramePool<>(DmaRwFrame::new);
+  private final FramePool<PinPageExternal> pinPageExternals = new FramePool<>(PinPageExternal::new);
+  private final FramePool<UnpinPageExternal> unpinPageExternals = new FramePool<>(UnpinPageExternal::new);
+
   Container(KernelModel k, String vm, Domain d, boolean v2, int dmaEntryLimit, Mm mm) {
     super(vm + "/container");
     this.k = k;
@@ -135,13 +143,13 @@ public final class Container extends SimActor<Container.Msg> {
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof PinPages m) {
-      return new PinPagesFrame(m);
+      return pinPagesFrames.take().init(m);
     }
     if (msg instanceof UnpinPages m) {
-      return new UnpinPagesFrame(m);
+      return unpinPagesFrames.take().init(m);
     }
     if (msg instanceof DmaRw m) {
-      return new DmaRwFrame(m);
+      return dmaRwFrames.take().init(m);
     }
     if (msg instanceof MapDma m) {
       return new MapDmaFrame(m);
@@ -166,16 +174,25 @@ public final class Container extends SimActor<Container.Msg> {
    * Returns the pfn or -errno.
    */
   private final class PinPageExternal extends KFrame {
-    private final VfioDma dma;
-    private final long vaddr;
-    private final boolean doAcct;
+    private VfioDma dma;
+    private long vaddr;
+    private boolean doAcct;
     private long pfn;
     private long result;
 
-    PinPageExternal(VfioDma dma, long vaddr, boolean doAcct) {
+    PinPageExternal init(VfioDma dma, long vaddr, boolean doAcct) {
       this.dma = dma;
       this.vaddr = vaddr;
       this.doAcct = doAcct;
+      this.pfn = 0;
+      this.result = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      dma = null;
+      pinPageExternals.give(this);
     }
 
     @Override
@@ -184,7 +201,7 @@ public final class Container extends SimActor<Container.Msg> {
         switch (pc) {
           case 0:
             pc = 1;
-            t.send(mm, new Mm.GetTaskMm(), 0);
+            t.send(mm, Mm.GET_TASK_MM, 0);
             return;
           case 1:
             if (t.retval == 0) {
@@ -220,7 +237,7 @@ public final class Container extends SimActor<Container.Msg> {
             continue;
           case 5:
             pc = 6;
-            t.send(mm, new Mm.Mmput(), 0);
+            t.send(mm, Mm.MMPUT, 0);
             return;
           case 6:
             t.ret(result);
@@ -242,17 +259,25 @@ public final class Container extends SimActor<Container.Msg> {
    * (at 0: put_pfn, the node freed) and, with do_accounting, vfio_lock_acct(-unlocked).
    */
   private final class UnpinPageExternal extends KFrame {
-    private final VfioDma dma;
-    private final long iova;
-    private final boolean doAcct;
-    private final boolean byKvmgt;
+    private VfioDma dma;
+    private long iova;
+    private boolean doAcct;
+    private boolean byKvmgt;
     private long unlocked;
 
-    UnpinPageExternal(VfioDma dma, long iova, boolean doAcct, boolean byKvmgt) {
+    UnpinPageExternal init(VfioDma dma, long iova, boolean doAcct, boolean byKvmgt) {
       this.dma = dma;
       this.iova = iova;
       this.doAcct = doAcct;
       this.byKvmgt = byKvmgt;
+      this.unlocked = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      dma = null;
+      unpinPageExternals.give(this);
     }
 
     @Override
@@ -313,7 +338,7 @@ public final class Container extends SimActor<Container.Msg> {
    * not-yet-pinned iovas in one dma is pinned by one GUP and accounted once.
    */
   private final class PinPagesFrame extends KFrame {
-    private final PinPages m;
+    private PinPages m;
     private boolean doAcct;
     private int i;
     private int err;
@@ -323,8 +348,24 @@ public final class Container extends SimActor<Container.Msg> {
     private int fallbackUntil;
     private int runLen;
 
-    PinPagesFrame(PinPages m) {
+    PinPagesFrame init(PinPages m) {
       this.m = m;
+      this.doAcct = false;
+      this.i = 0;
+      this.err = 0;
+      this.j = 0;
+      this.dma = null;
+      this.iova = 0;
+      this.fallbackUntil = 0;
+      this.runLen = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      dma = null;
+      pinPagesFrames.give(this);
     }
 
     @Override
@@ -394,7 +435,7 @@ public final class Container extends SimActor<Container.Msg> {
               }
             }
             pc = 3;
-            t.call(new PinPageExternal(dma, dma.vaddrOf(iova), doAcct));
+            t.call(pinPageExternals.take().init(dma, dma.vaddrOf(iova), doAcct));
             return;
           }
           case 3: {
@@ -450,7 +491,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 22;
-            t.call(new UnpinPageExternal(d, iovaJ, doAcct, m.byKvmgt()));
+            t.call(unpinPageExternals.take().init(d, iovaJ, doAcct, m.byKvmgt()));
             return;
           }
           case 22:
@@ -504,7 +545,7 @@ public final class Container extends SimActor<Container.Msg> {
         switch (pc) {
           case 0:
             pc = 1;
-            t.send(mm, new Mm.GetTaskMm(), 0);
+            t.send(mm, Mm.GET_TASK_MM, 0);
             return;
           case 1:
             if (t.retval == 0) {
@@ -518,7 +559,7 @@ public final class Container extends SimActor<Container.Msg> {
           case 2:
             pinned = (int) Math.max(0, t.retval);
             pc = 3;
-            t.send(mm, new Mm.Mmput(), 0);
+            t.send(mm, Mm.MMPUT, 0);
             return;
           case 3:
             if (pinned == 0) {
@@ -589,12 +630,21 @@ public final class Container extends SimActor<Container.Msg> {
    * 0 ? i : -EINVAL)}.
    */
   private final class UnpinPagesFrame extends KFrame {
-    private final UnpinPages m;
+    private UnpinPages m;
     private boolean doAcct;
     private int i;
 
-    UnpinPagesFrame(UnpinPages m) {
+    UnpinPagesFrame init(UnpinPages m) {
       this.m = m;
+      this.doAcct = false;
+      this.i = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      unpinPagesFrames.give(this);
     }
 
     @Override
@@ -636,7 +686,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 3;
-            t.call(new UnpinPageExternal(dma, iova, doAcct, m.byKvmgt()));
+            t.call(unpinPageExternals.take().init(dma, iova, doAcct, m.byKvmgt()));
             return;
           }
           case 3:
@@ -669,7 +719,7 @@ public final class Container extends SimActor<Container.Msg> {
    * already copied stay copied when a later one fails.
    */
   private final class DmaRwFrame extends KFrame {
-    private final DmaRw m;
+    private DmaRw m;
     private long iova;
     private long count;
     private VfioDma dma;
@@ -677,8 +727,22 @@ public final class Container extends SimActor<Container.Msg> {
     private boolean kthread;
     private long result;
 
-    DmaRwFrame(DmaRw m) {
+    DmaRwFrame init(DmaRw m) {
       this.m = m;
+      this.iova = 0;
+      this.count = 0;
+      this.dma = null;
+      this.chunk = 0;
+      this.kthread = false;
+      this.result = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      dma = null;
+      dmaRwFrames.give(this);
     }
 
     @Override
@@ -713,7 +777,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 2;
-            t.send(mm, new Mm.GetTaskMm(), 0); // get_task_mm(dma->task)
+            t.send(mm, Mm.GET_TASK_MM, 0); // get_task_mm(dma->task)
             return;
           }
           case 2: {
@@ -746,7 +810,7 @@ public final class Container extends SimActor<Container.Msg> {
             continue;
           case 5:
             pc = 6;
-            t.send(mm, new Mm.Mmput(), 0);
+            t.send(mm, Mm.MMPUT, 0);
             return;
           case 6:
             if (result != 0) {

@@ -7,6 +7,7 @@ import org.vfiosim.kernel.DmaAddrAllocator;
 import org.vfiosim.kernel.KernelConstants;
 import org.vfiosim.sim.AtomicVar;
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimSemaphore;
@@ -219,10 +220,13 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     return v.sched;
   }
 
+  /** Frames of workload submission (one per workload), reused (see FramePool). */
+  private final FramePool<SubmitFrame> submitFrames = new FramePool<>(SubmitFrame::new);
+
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof Submit s) {
-      return new SubmitFrame(s.w());
+      return submitFrames.take().init(s.w());
     }
     if (msg instanceof StartSchedule s) {
       return new StartScheduleFrame(s.vgpu(), s.startedAgo());
@@ -359,10 +363,17 @@ public final class Gvt extends SimActor<Gvt.Msg> {
 
   /** intel_vgpu_submit_execlist → intel_vgpu_queue_workload, under vgpu_lock. */
   private final class SubmitFrame extends KFrame {
-    private final GvtWorkload w;
+    private GvtWorkload w;
 
-    SubmitFrame(GvtWorkload w) {
+    SubmitFrame init(GvtWorkload w) {
       this.w = w;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      w = null;
+      submitFrames.give(this);
     }
 
     @Override

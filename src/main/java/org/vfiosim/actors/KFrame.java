@@ -15,6 +15,15 @@ abstract class KFrame extends Frame {
   private int op = -1;
   private long pages;
 
+  /** A pooled frame used again: not timed until {@link #begin}. */
+  @Override
+  protected void reset() {
+    super.reset();
+    start = 0;
+    op = -1;
+    pages = 0;
+  }
+
   /** Starts timing this call as entry point {@code op} touching {@code pages} pages. */
   final void begin(SimThread t, int op, long pages, long entryCost) {
     this.start = t.now;

@@ -1,6 +1,7 @@
 package org.vfiosim.actors;
 
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimRwsem;
 import org.vfiosim.sim.SimThread;
@@ -38,13 +39,16 @@ public final class Kvm extends SimActor<Kvm.Msg> {
     this.users = k.model.atomic(vm + ":kvm.users_count", k.costs.atomicRmw, k.costs.atomicBounce, 1);
   }
 
+  /** Guest read/write frames, reused (see FramePool). */
+  private final FramePool<GuestRw> guestRws = new FramePool<>(GuestRw::new);
+
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof ReadGuest r) {
-      return new GuestRw(r.gpa(), r.len(), false);
+      return guestRws.take().init(r.gpa(), r.len(), false);
     }
     WriteGuest w = (WriteGuest) msg;
-    return new GuestRw(w.gpa(), w.len(), true);
+    return guestRws.take().init(w.gpa(), w.len(), true);
   }
 
   /**
@@ -53,14 +57,20 @@ public final class Kvm extends SimActor<Kvm.Msg> {
    * memslots (the pages before the fault are already copied).
    */
   private final class GuestRw extends KFrame {
-    private final long gpa;
-    private final long len;
-    private final boolean write;
+    private long gpa;
+    private long len;
+    private boolean write;
 
-    GuestRw(long gpa, long len, boolean write) {
+    GuestRw init(long gpa, long len, boolean write) {
       this.gpa = gpa;
       this.len = len;
       this.write = write;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      guestRws.give(this);
     }
 
     @Override

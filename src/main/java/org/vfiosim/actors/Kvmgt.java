@@ -14,6 +14,7 @@ import org.vfiosim.kernel.Prot;
 import org.vfiosim.run.Finding;
 import org.vfiosim.sim.AtomicVar;
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimThread;
@@ -112,16 +113,26 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     return vgpuLock;
   }
 
+  // Frames of the hot entry points and their helpers, reused (see FramePool).
+  private final FramePool<DmaMapGuestPageFrame> dmaMapGuestPageFrames = new FramePool<>(DmaMapGuestPageFrame::new);
+  private final FramePool<DmaUnmapGuestPageFrame> dmaUnmapGuestPageFrames =
+      new FramePool<>(DmaUnmapGuestPageFrame::new);
+  private final FramePool<RwGpaFrame> rwGpaFrames = new FramePool<>(RwGpaFrame::new);
+  private final FramePool<DmaMapPage> dmaMapPages = new FramePool<>(DmaMapPage::new);
+  private final FramePool<DmaUnmapPage> dmaUnmapPages = new FramePool<>(DmaUnmapPage::new);
+  private final FramePool<PinGuestPage> pinGuestPages = new FramePool<>(PinGuestPage::new);
+  private final FramePool<UnpinGuestPage> unpinGuestPages = new FramePool<>(UnpinGuestPage::new);
+
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof DmaMapGuestPage m) {
-      return new DmaMapGuestPageFrame(m.gfn(), m.size());
+      return dmaMapGuestPageFrames.take().init(m.gfn(), m.size());
     }
     if (msg instanceof DmaUnmapGuestPage m) {
-      return new DmaUnmapGuestPageFrame(m.dmaAddr());
+      return dmaUnmapGuestPageFrames.take().init(m.dmaAddr());
     }
     if (msg instanceof RwGpa m) {
-      return new RwGpaFrame(m);
+      return rwGpaFrames.take().init(m);
     }
     if (msg instanceof IommuNotify m) {
       return new IommuNotifierFrame(m.iova(), m.size());
@@ -137,16 +148,20 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
 
   // ---------------------------------------------------------------- pinning guest pages
 
-  /** The pin call of this generation: vfio_pin_pages(dev) before v5.7, vfio_group_pin_pages after. */
-  private VfioGroup.Msg pinOne(long gfn, long[] phys) {
-    long[] pfns = {gfn};
+  /**
+   * The pin call of this generation: vfio_pin_pages(dev) before v5.7, vfio_group_pin_pages after.
+   * {@code pfns} is the caller's one-element array (its frame's, reused: the callee reads it only
+   * until it returns).
+   */
+  private VfioGroup.Msg pinOne(long gfn, long[] pfns, long[] phys) {
+    pfns[0] = gfn;
     int prot = Prot.IOMMU_READ | Prot.IOMMU_WRITE;
     return k.gen.hasGroupApi() ? new VfioGroup.GroupPinPages(pfns, 1, prot, phys, true)
         : new VfioGroup.PinPages(pfns, 1, prot, phys, true);
   }
 
-  private VfioGroup.Msg unpinOne(long gfn) {
-    long[] pfns = {gfn};
+  private VfioGroup.Msg unpinOne(long gfn, long[] pfns) {
+    pfns[0] = gfn;
     return k.gen.hasGroupApi() ? new VfioGroup.GroupUnpinPages(pfns, 1, true) : new VfioGroup.UnpinPages(pfns, 1, true);
   }
 
@@ -157,16 +172,28 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
    * offending one) are unpinned. Returns the base pfn or -errno.
    */
   private final class PinGuestPage extends KFrame {
-    private final long gfn;
-    private final int total;
+    private long gfn;
+    private int total;
+    private final long[] pfns = new long[1];
     private final long[] phys = new long[1];
     private int npage;
     private long basePfn;
     private long err;
 
-    PinGuestPage(long gfn, long size) {
+    PinGuestPage init(long gfn, long size) {
       this.gfn = gfn;
       this.total = (int) ((size + PAGE_SIZE - 1) / PAGE_SIZE);
+      this.pfns[0] = 0;
+      this.phys[0] = 0;
+      this.npage = 0;
+      this.basePfn = 0;
+      this.err = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      pinGuestPages.give(this);
     }
 
     @Override
@@ -179,7 +206,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 1;
-            t.send(group, pinOne(gfn + npage, phys), 0);
+            t.send(group, pinOne(gfn + npage, pfns, phys), 0);
             return;
           case 1: {
             long ret = t.retval;
@@ -213,7 +240,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 3;
-            t.call(new UnpinGuestPage(gfn, npage));
+            t.call(unpinGuestPages.take().init(gfn, npage));
             return;
           case 3:
             t.ret(err);
@@ -234,13 +261,22 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
    * gvt_unpin_guest_page() (v5.10 kvmgt.c:151): one unpin call per page, drm_WARN_ON(ret != 1).
    */
   private final class UnpinGuestPage extends KFrame {
-    private final long gfn;
-    private final int npages;
+    private long gfn;
+    private int npages;
+    private final long[] pfns = new long[1];
     private int p;
 
-    UnpinGuestPage(long gfn, int npages) {
+    UnpinGuestPage init(long gfn, int npages) {
       this.gfn = gfn;
       this.npages = npages;
+      this.pfns[0] = 0;
+      this.p = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      unpinGuestPages.give(this);
     }
 
     @Override
@@ -253,7 +289,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 1;
-            t.send(group, unpinOne(gfn + p), 0);
+            t.send(group, unpinOne(gfn + p, pfns), 0);
             return;
           case 1:
             if (t.retval != 1 && t.retval != KernelModel.RET_BUG) {
@@ -277,12 +313,18 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
 
   /** gvt_dma_map_page() (v5.10 kvmgt.c:221): pin, then dma_map_page on the host IOMMU. Returns dma_addr or -errno. */
   private final class DmaMapPage extends KFrame {
-    private final long gfn;
-    private final long size;
+    private long gfn;
+    private long size;
 
-    DmaMapPage(long gfn, long size) {
+    DmaMapPage init(long gfn, long size) {
       this.gfn = gfn;
       this.size = size;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      dmaMapPages.give(this);
     }
 
     @Override
@@ -290,7 +332,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
       switch (pc) {
         case 0:
           pc = 1;
-          t.call(new PinGuestPage(gfn, size));
+          t.call(pinGuestPages.take().init(gfn, size));
           return;
         case 1:
           if (t.retval < 0) {
@@ -313,10 +355,17 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
 
   /** gvt_dma_unmap_page() (v5.10 kvmgt.c:244): dma_unmap_page then unpin every page. */
   private final class DmaUnmapPage extends KFrame {
-    private final GvtCache.GvtDma e;
+    private GvtCache.GvtDma e;
 
-    DmaUnmapPage(GvtCache.GvtDma e) {
+    DmaUnmapPage init(GvtCache.GvtDma e) {
       this.e = e;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      e = null;
+      dmaUnmapPages.give(this);
     }
 
     @Override
@@ -326,7 +375,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
           t.cost(k.costs.dmaUnmapPage);
           gvt.dmaAddrs.unmap(e.dmaAddr(), e.size());
           pc = 1;
-          t.call(new UnpinGuestPage(e.gfn(), e.npages()));
+          t.call(unpinGuestPages.take().init(e.gfn(), e.npages()));
           return;
         case 1:
           t.ret(0);
@@ -350,13 +399,20 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
    * kref, then misses; a hit of the same size only takes a kref (no VFIO call).
    */
   private final class DmaMapGuestPageFrame extends KFrame {
-    private final long gfn;
-    private final long size;
+    private long gfn;
+    private long size;
     private long ret;
 
-    DmaMapGuestPageFrame(long gfn, long size) {
+    DmaMapGuestPageFrame init(long gfn, long size) {
       this.gfn = gfn;
       this.size = size;
+      this.ret = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      dmaMapGuestPageFrames.give(this);
     }
 
     @Override
@@ -383,7 +439,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             }
             if (e.size() != size) { // the same gfn with a different size: drop it whatever its kref
               pc = 2;
-              t.call(new DmaUnmapPage(e));
+              t.call(dmaUnmapPages.take().init(e));
               cache.remove(e);
               return;
             }
@@ -401,7 +457,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             continue;
           case 3:
             pc = 4;
-            t.call(new DmaMapPage(gfn, size));
+            t.call(dmaMapPages.take().init(gfn, size));
             return;
           case 4:
             ret = t.retval;
@@ -435,10 +491,16 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
    * dma_addr and kref_put it; at 0 unmap, unpin and remove. An unknown address does nothing.
    */
   private final class DmaUnmapGuestPageFrame extends KFrame {
-    private final long dmaAddr;
+    private long dmaAddr;
 
-    DmaUnmapGuestPageFrame(long dmaAddr) {
+    DmaUnmapGuestPageFrame init(long dmaAddr) {
       this.dmaAddr = dmaAddr;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      dmaUnmapGuestPageFrames.give(this);
     }
 
     @Override
@@ -466,7 +528,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             }
             if (cache.krefPut(e)) { // __gvt_dma_release
               pc = 2;
-              t.call(new DmaUnmapPage(e));
+              t.call(dmaUnmapPages.take().init(e));
               cache.remove(e);
               return;
             }
@@ -497,11 +559,19 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
    * use_mm, kvm_read/write_guest under kvm->srcu, unuse_mm, mmput.
    */
   private final class RwGpaFrame extends KFrame {
-    private final RwGpa m;
+    private RwGpa m;
     private long ret;
 
-    RwGpaFrame(RwGpa m) {
+    RwGpaFrame init(RwGpa m) {
       this.m = m;
+      this.ret = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      rwGpaFrames.give(this);
     }
 
     @Override
@@ -616,7 +686,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 3;
-            t.call(new DmaUnmapPage(hits.get(h)));
+            t.call(dmaUnmapPages.take().init(hits.get(h)));
             return;
           case 3:
             cache.remove(hits.get(h));
@@ -878,7 +948,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             }
             pc = 8;
             cache.remove(e);
-            t.call(new DmaUnmapPage(e));
+            t.call(dmaUnmapPages.take().init(e));
             return;
           }
           case 8:

@@ -9,6 +9,7 @@ import org.vfiosim.kernel.MmState;
 import org.vfiosim.sim.AtomicVar;
 import org.vfiosim.sim.Domain;
 import org.vfiosim.sim.Frame;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimRwsem;
@@ -29,6 +30,12 @@ public final class Mm extends SimActor<Mm.Msg> {
 
   /** {@code mmput(mm)}. */
   public record Mmput() implements Msg {}
+
+  /** The one {@link GetTaskMm} (it has no fields: no need for one per call). */
+  public static final GetTaskMm GET_TASK_MM = new GetTaskMm();
+
+  /** The one {@link Mmput}. */
+  public static final Mmput MMPUT = new Mmput();
 
   /** {@code vaddr_get_pfn(mm, vaddr, prot)}: replies the pfn, or -errno. */
   public record VaddrGetPfn(long vaddr) implements Msg {}
@@ -55,6 +62,14 @@ public final class Mm extends SimActor<Mm.Msg> {
   final SimMutex taskLock;
   final AtomicVar mmUsers;
 
+  // Frames of the hot helpers, reused (see FramePool).
+  private final FramePool<GetTaskMmFrame> getTaskMmFrames = new FramePool<>(GetTaskMmFrame::new);
+  private final FramePool<MmputFrame> mmputFrames = new FramePool<>(MmputFrame::new);
+  private final FramePool<VaddrGetPfnFrame> vaddrGetPfnFrames = new FramePool<>(VaddrGetPfnFrame::new);
+  private final FramePool<LockAcctFrame> lockAcctFrames = new FramePool<>(LockAcctFrame::new);
+  private final FramePool<PutPfnFrame> putPfnFrames = new FramePool<>(PutPfnFrame::new);
+  private final FramePool<CopyUserFrame> copyUserFrames = new FramePool<>(CopyUserFrame::new);
+
   Mm(KernelModel k, String vm, Domain d, MmState state) {
     super(vm + "/mm");
     this.k = k;
@@ -72,29 +87,40 @@ public final class Mm extends SimActor<Mm.Msg> {
   @Override
   protected Frame receive(SimThread t, Msg msg) {
     if (msg instanceof GetTaskMm) {
-      return new GetTaskMmFrame();
+      return getTaskMmFrames.take().init();
     }
     if (msg instanceof Mmput) {
-      return new MmputFrame();
+      return mmputFrames.take().init();
     }
     if (msg instanceof VaddrGetPfn m) {
-      return new VaddrGetPfnFrame(m.vaddr());
+      return vaddrGetPfnFrames.take().init(m.vaddr());
     }
     if (msg instanceof PinUserPagesRemote m) {
       return new PinUserPagesFrame(m);
     }
     if (msg instanceof LockAcct m) {
-      return new LockAcctFrame(m);
+      return lockAcctFrames.take().init(m.npage(), m.lockCap(), m.async());
     }
     if (msg instanceof PutPfn m) {
-      return new PutPfnFrame(m.pfn());
+      return putPfnFrames.take().init(m.pfn());
     }
-    return new CopyUserFrame((CopyUser) msg);
+    CopyUser m = (CopyUser) msg;
+    return copyUserFrames.take().init(m.vaddr(), m.len(), m.write());
   }
 
   /** get_task_mm(): task_lock; mm = task->mm; if (mm) mmget(mm); task_unlock. */
   private final class GetTaskMmFrame extends Frame {
     private boolean alive;
+
+    GetTaskMmFrame init() {
+      alive = false;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      getTaskMmFrames.give(this);
+    }
 
     @Override
     protected void run(SimThread t) {
@@ -134,6 +160,15 @@ public final class Mm extends SimActor<Mm.Msg> {
 
   /** mmput(): atomic mm_users--. */
   private final class MmputFrame extends Frame {
+    MmputFrame init() {
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      mmputFrames.give(this);
+    }
+
     @Override
     protected void run(SimThread t) {
       switch (pc) {
@@ -160,10 +195,16 @@ public final class Mm extends SimActor<Mm.Msg> {
 
   /** vaddr_get_pfn(): mmap_read_lock; pin_user_pages_remote(1) or the VM_PFNMAP fallback; unlock. */
   private final class VaddrGetPfnFrame extends Frame {
-    private final long vaddr;
+    private long vaddr;
 
-    VaddrGetPfnFrame(long vaddr) {
+    VaddrGetPfnFrame init(long vaddr) {
       this.vaddr = vaddr;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      vaddrGetPfnFrames.give(this);
     }
 
     @Override
@@ -235,11 +276,22 @@ public final class Mm extends SimActor<Mm.Msg> {
    * (NULL → -ESRCH); mmap_write_lock; __account_locked_vm; mmap_write_unlock; async: mmput.
    */
   private final class LockAcctFrame extends Frame {
-    private final LockAcct m;
+    private long npage;
+    private boolean lockCap;
+    private boolean async;
     private long ret;
 
-    LockAcctFrame(LockAcct m) {
-      this.m = m;
+    LockAcctFrame init(long npage, boolean lockCap, boolean async) {
+      this.npage = npage;
+      this.lockCap = lockCap;
+      this.async = async;
+      this.ret = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      lockAcctFrames.give(this);
     }
 
     @Override
@@ -247,13 +299,13 @@ public final class Mm extends SimActor<Mm.Msg> {
       while (true) {
         switch (pc) {
           case 0:
-            if (m.npage() == 0) {
+            if (npage == 0) {
               t.ret(0);
               return;
             }
-            if (m.async()) {
+            if (async) {
               pc = 1;
-              t.call(new GetTaskMmFrame());
+              t.call(getTaskMmFrames.take().init());
               return;
             }
             if (!state.alive()) { // dma->task->mm is NULL once the task exited
@@ -277,11 +329,11 @@ public final class Mm extends SimActor<Mm.Msg> {
             continue;
           case 3:
             t.cost(k.costs.account);
-            ret = state.accountLockedVm(Math.abs(m.npage()), m.npage() > 0, m.lockCap());
+            ret = state.accountLockedVm(Math.abs(npage), npage > 0, lockCap);
             t.unlock(mmapLock);
-            if (m.async()) {
+            if (async) {
               pc = 4;
-              t.call(new MmputFrame());
+              t.call(mmputFrames.take().init());
               return;
             }
             t.ret(ret);
@@ -303,10 +355,16 @@ public final class Mm extends SimActor<Mm.Msg> {
 
   /** put_pfn(): unpin_user_pages_dirty_lock for a valid, non-reserved pfn. */
   private final class PutPfnFrame extends Frame {
-    private final long pfn;
+    private long pfn;
 
-    PutPfnFrame(long pfn) {
+    PutPfnFrame init(long pfn) {
       this.pfn = pfn;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      putPfnFrames.give(this);
     }
 
     @Override
@@ -327,17 +385,27 @@ public final class Mm extends SimActor<Mm.Msg> {
 
   /** copy_to_user / copy_from_user into the QEMU address space (guest RAM or a PFNMAP range). */
   private final class CopyUserFrame extends Frame {
-    private final CopyUser m;
+    private long vaddr;
+    private long len;
+    private boolean write;
 
-    CopyUserFrame(CopyUser m) {
-      this.m = m;
+    CopyUserFrame init(long vaddr, long len, boolean write) {
+      this.vaddr = vaddr;
+      this.len = len;
+      this.write = write;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      copyUserFrames.give(this);
     }
 
     @Override
     protected void run(SimThread t) {
-      t.cost(k.costs.copy(m.len()));
-      long first = m.vaddr() & ~(PAGE_SIZE - 1);
-      long last = m.vaddr() + m.len() - 1;
+      t.cost(k.costs.copy(len));
+      long first = vaddr & ~(PAGE_SIZE - 1);
+      long last = vaddr + len - 1;
       GuestBacking b = state.backing();
       for (long v = first; Long.compareUnsigned(v, last) <= 0; v += PAGE_SIZE) {
         if (b.pfnOf(v) < 0) {
@@ -354,7 +422,7 @@ public final class Mm extends SimActor<Mm.Msg> {
 
     @Override
     public String function() {
-      return m.write() ? "copy_to_user" : "copy_from_user";
+      return write ? "copy_to_user" : "copy_from_user";
     }
   }
 }

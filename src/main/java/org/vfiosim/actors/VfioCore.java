@@ -7,6 +7,7 @@ import java.util.List;
 import org.vfiosim.run.Finding;
 import org.vfiosim.sim.Domain;
 import org.vfiosim.sim.Frame;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimThread;
@@ -55,17 +56,27 @@ public final class VfioCore extends SimActor<VfioCore.Msg> {
     return groupList.size();
   }
 
+  /** Lookup frames, reused (see FramePool). */
+  private final FramePool<Lookup> lookups = new FramePool<>(Lookup::new);
+
   @Override
   protected Frame receive(SimThread t, Msg msg) {
-    return new Lookup(((GroupGetFromIommu) msg).group());
+    return lookups.take().init(((GroupGetFromIommu) msg).group());
   }
 
   /** vfio_group_get_from_iommu() (v5.10 vfio.c:484). */
   private final class Lookup extends Frame {
-    private final VfioGroup group;
+    private VfioGroup group;
 
-    Lookup(VfioGroup group) {
+    Lookup init(VfioGroup group) {
       this.group = group;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      group = null;
+      lookups.give(this);
     }
 
     @Override

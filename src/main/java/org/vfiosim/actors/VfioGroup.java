@@ -11,6 +11,7 @@ import java.util.List;
 import org.vfiosim.run.Finding;
 import org.vfiosim.sim.AtomicVar;
 import org.vfiosim.sim.Domain;
+import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
 import org.vfiosim.sim.SimRwsem;
@@ -172,22 +173,37 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
     return container != null && container.crashed();
   }
 
+  // Frames of the hot calls (kvmgt's pin, unpin, dma_rw; the device API's group lookup and
+  // container-user helpers), reused (see FramePool).
+  private final FramePool<GroupPinPagesFrame> groupPinPagesFrames = new FramePool<>(GroupPinPagesFrame::new);
+  private final FramePool<GroupUnpinPagesFrame> groupUnpinPagesFrames = new FramePool<>(GroupUnpinPagesFrame::new);
+  private final FramePool<DmaRwFrame> dmaRwFrames = new FramePool<>(DmaRwFrame::new);
+  private final FramePool<PinPagesFrame> pinPagesFrames = new FramePool<>(PinPagesFrame::new);
+  private final FramePool<UnpinPagesFrame> unpinPagesFrames = new FramePool<>(UnpinPagesFrame::new);
+  private final FramePool<GroupGetFromDev> groupGetFromDevs = new FramePool<>(GroupGetFromDev::new);
+  private final FramePool<GroupPut> groupPuts = new FramePool<>(GroupPut::new);
+  private final FramePool<Viable> viables = new FramePool<>(Viable::new);
+  private final FramePool<AddContainerUser> addContainerUsers = new FramePool<>(AddContainerUser::new);
+  private final FramePool<TryDissolve> tryDissolves = new FramePool<>(TryDissolve::new);
+  /** This group's vfio_group_get_from_iommu() lookup (the same message every time). */
+  private final VfioCore.GroupGetFromIommu getFromIommu = new VfioCore.GroupGetFromIommu(this);
+
   @Override
   protected KFrame receive(SimThread t, Msg msg) {
     if (msg instanceof GroupPinPages m) {
-      return new GroupPinPagesFrame(m);
+      return groupPinPagesFrames.take().init(m);
     }
     if (msg instanceof GroupUnpinPages m) {
-      return new GroupUnpinPagesFrame(m);
+      return groupUnpinPagesFrames.take().init(m);
     }
     if (msg instanceof DmaRw m) {
-      return new DmaRwFrame(m);
+      return dmaRwFrames.take().init(m);
     }
     if (msg instanceof PinPages m) {
-      return new PinPagesFrame(m);
+      return pinPagesFrames.take().init(m);
     }
     if (msg instanceof UnpinPages m) {
-      return new UnpinPagesFrame(m);
+      return unpinPagesFrames.take().init(m);
     }
     if (msg instanceof GetExternalUser m) {
       return new GetExternalUserFrame(m.byKvmgt());
@@ -226,6 +242,16 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
   private final class GroupGetFromDev extends KFrame {
     private boolean found;
 
+    GroupGetFromDev init() {
+      found = false;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      groupGetFromDevs.give(this);
+    }
+
     @Override
     protected void run(SimThread t) {
       while (true) {
@@ -238,7 +264,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             continue;
           case 1:
             pc = 2;
-            t.send(k.core, new VfioCore.GroupGetFromIommu(VfioGroup.this), k.costs.crossDomain);
+            t.send(k.core, getFromIommu, k.costs.crossDomain);
             return;
           case 2:
             found = t.retval == 0;
@@ -282,6 +308,15 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * takes the global lock) does not happen in a run.
    */
   private final class GroupPut extends KFrame {
+    GroupPut init() {
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      groupPuts.give(this);
+    }
+
     @Override
     protected void run(SimThread t) {
       switch (pc) {
@@ -318,6 +353,16 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    */
   private final class Viable extends KFrame {
     private int dev;
+
+    Viable init() {
+      dev = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      viables.give(this);
+    }
 
     @Override
     protected void run(SimThread t) {
@@ -398,6 +443,15 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * (0 → -EINVAL), no driver or not viable → undo and -EINVAL.
    */
   private final class AddContainerUser extends KFrame {
+    AddContainerUser init() {
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      addContainerUsers.give(this);
+    }
+
     @Override
     protected void run(SimThread t) {
       while (true) {
@@ -419,7 +473,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               continue;
             }
             pc = 2;
-            t.call(new Viable());
+            t.call(viables.take().init());
             return;
           case 2:
             if (t.retval == 1) {
@@ -456,6 +510,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    */
   private final class TryDissolve extends KFrame {
     private Container c;
+
+    TryDissolve init() {
+      c = null;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      c = null;
+      tryDissolves.give(this);
+    }
 
     @Override
     protected void run(SimThread t) {
@@ -505,11 +570,19 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * pin_pages; dissolve; put.
    */
   private final class PinPagesFrame extends KFrame {
-    private final PinPages m;
+    private PinPages m;
     private long ret;
 
-    PinPagesFrame(PinPages m) {
+    PinPagesFrame init(PinPages m) {
       this.m = m;
+      this.ret = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      pinPagesFrames.give(this);
     }
 
     @Override
@@ -531,7 +604,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 1;
-            t.call(new GroupGetFromDev());
+            t.call(groupGetFromDevs.take().init());
             return;
           case 1:
             if (t.retval == 0) {
@@ -544,7 +617,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               continue;
             }
             pc = 2;
-            t.call(new AddContainerUser());
+            t.call(addContainerUsers.take().init());
             return;
           case 2:
             if (t.retval != 0) {
@@ -558,12 +631,12 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
           case 3:
             ret = t.retval;
             pc = 4;
-            t.call(new TryDissolve());
+            t.call(tryDissolves.take().init());
             return;
           case 4:
           case 5:
             pc = 6;
-            t.call(new GroupPut());
+            t.call(groupPuts.take().init());
             return;
           case 6:
             leave(t, ret);
@@ -582,11 +655,19 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** vfio_unpin_pages(dev, ...) (v5.10 vfio.c:1987): the same pattern, no dev_counter check. */
   private final class UnpinPagesFrame extends KFrame {
-    private final UnpinPages m;
+    private UnpinPages m;
     private long ret;
 
-    UnpinPagesFrame(UnpinPages m) {
+    UnpinPagesFrame init(UnpinPages m) {
       this.m = m;
+      this.ret = 0;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      unpinPagesFrames.give(this);
     }
 
     @Override
@@ -608,7 +689,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 1;
-            t.call(new GroupGetFromDev());
+            t.call(groupGetFromDevs.take().init());
             return;
           case 1:
             if (t.retval == 0) {
@@ -616,7 +697,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 2;
-            t.call(new AddContainerUser());
+            t.call(addContainerUsers.take().init());
             return;
           case 2:
             if (t.retval != 0) {
@@ -630,12 +711,12 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
           case 3:
             ret = t.retval;
             pc = 4;
-            t.call(new TryDissolve());
+            t.call(tryDissolves.take().init());
             return;
           case 4:
           case 5:
             pc = 6;
-            t.call(new GroupPut());
+            t.call(groupPuts.take().init());
             return;
           case 6:
             leave(t, ret);
@@ -660,10 +741,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * no lookup, no container_users RMW, no group lock.
    */
   private final class GroupPinPagesFrame extends KFrame {
-    private final GroupPinPages m;
+    private GroupPinPages m;
 
-    GroupPinPagesFrame(GroupPinPages m) {
+    GroupPinPagesFrame init(GroupPinPages m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      groupPinPagesFrames.give(this);
     }
 
     @Override
@@ -710,10 +798,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** vfio_group_unpin_pages() (v5.10 vfio.c:2093): !npage → -EINVAL; > 512 → -E2BIG; type1 unpin. */
   private final class GroupUnpinPagesFrame extends KFrame {
-    private final GroupUnpinPages m;
+    private GroupUnpinPages m;
 
-    GroupUnpinPagesFrame(GroupUnpinPages m) {
+    GroupUnpinPagesFrame init(GroupUnpinPages m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      groupUnpinPagesFrames.give(this);
     }
 
     @Override
@@ -756,10 +851,17 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
 
   /** vfio_dma_rw() (v5.10 vfio.c:2144): len 0 → -EINVAL; type1 dma_rw; no group refcounting. */
   private final class DmaRwFrame extends KFrame {
-    private final DmaRw m;
+    private DmaRw m;
 
-    DmaRwFrame(DmaRw m) {
+    DmaRwFrame init(DmaRw m) {
       this.m = m;
+      return this;
+    }
+
+    @Override
+    protected void recycle() {
+      m = null;
+      dmaRwFrames.give(this);
     }
 
     @Override
@@ -831,7 +933,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
           case 0:
             begin(t, k.opGetExternalUser, 0, k.costs.callEntry);
             pc = 1;
-            t.call(new GroupGetFromDev());
+            t.call(groupGetFromDevs.take().init());
             return;
           case 1:
             if (t.retval == 0) {
@@ -839,13 +941,13 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 2;
-            t.call(new AddContainerUser());
+            t.call(addContainerUsers.take().init());
             return;
           case 2:
             ret = t.retval;
             if (ret != 0) {
               pc = 3;
-              t.call(new GroupPut());
+              t.call(groupPuts.take().init());
               return;
             }
             if (byKvmgt) {
@@ -890,11 +992,11 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               otherUsers--;
             }
             pc = 1;
-            t.call(new TryDissolve());
+            t.call(tryDissolves.take().init());
             return;
           case 1:
             pc = 2;
-            t.call(new GroupPut());
+            t.call(groupPuts.take().init());
             return;
           case 2:
             leave(t, 0);
@@ -944,7 +1046,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 1;
-            t.call(new GroupGetFromDev());
+            t.call(groupGetFromDevs.take().init());
             return;
           case 1:
             if (t.retval == 0) {
@@ -957,7 +1059,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               continue;
             }
             pc = 2;
-            t.call(new AddContainerUser());
+            t.call(addContainerUsers.take().init());
             return;
           case 2:
             if (t.retval != 0) {
@@ -1016,11 +1118,11 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             continue;
           case 8:
             pc = 9;
-            t.call(new TryDissolve());
+            t.call(tryDissolves.take().init());
             return;
           case 9:
             pc = 10;
-            t.call(new GroupPut());
+            t.call(groupPuts.take().init());
             return;
           case 10:
             t.ret(ret);
@@ -1062,7 +1164,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             pc = 1;
-            t.call(new Viable());
+            t.call(viables.take().init());
             return;
           case 1:
             pc = 2;
@@ -1153,7 +1255,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
           case 1:
             deviceFds--;
             pc = 2;
-            t.call(new TryDissolve());
+            t.call(tryDissolves.take().init());
             return;
           case 2:
             pc = 3;
@@ -1278,7 +1380,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               t.unlockRead(notifierRwsem);
               kvmHolds = false;
               pc = 4;
-              t.call(new TryDissolve());
+              t.call(tryDissolves.take().init());
               return;
             }
             t.cost(k.costs.notifierCall);
@@ -1291,7 +1393,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             continue;
           case 4:
             pc = 5;
-            t.call(new GroupPut());
+            t.call(groupPuts.take().init());
             return;
           case 5:
             t.ret(0);
@@ -1322,11 +1424,11 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
           groupFdOpen = false;
           qemuHolds = false;
           pc = 1;
-          t.call(new TryDissolve());
+          t.call(tryDissolves.take().init());
           return;
         case 1:
           pc = 2;
-          t.call(new GroupPut());
+          t.call(groupPuts.take().init());
           return;
         case 2:
           t.ret(0);

@@ -3,10 +3,9 @@ package org.vfiosim.kernel;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 import static org.vfiosim.kernel.KernelConstants.SZ_2M;
 
+import it.unimi.dsi.fastutil.longs.Long2ObjectRBTreeMap;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * kvmgt's per-vGPU DMA cache (v5.10 kvmgt.c:101-135, §1.9): {@code gfn_cache} and {@code
@@ -59,8 +58,9 @@ public final class GvtCache {
     }
   }
 
-  private final TreeMap<Long, GvtDma> gfnCache = new TreeMap<>(Long::compareUnsigned);
-  private final TreeMap<Long, GvtDma> dmaAddrCache = new TreeMap<>(Long::compareUnsigned);
+  // Sorted by u64 key like the kernel's rb-trees; primitive keys, so a lookup allocates nothing.
+  private final Long2ObjectRBTreeMap<GvtDma> gfnCache = new Long2ObjectRBTreeMap<>(U64.ORDER);
+  private final Long2ObjectRBTreeMap<GvtDma> dmaAddrCache = new Long2ObjectRBTreeMap<>(U64.ORDER);
 
   /** {@code __gvt_cache_find_gfn(vgpu, gfn)}: the entry starting at {@code gfn}, or null. */
   public GvtDma findGfn(long gfn) {
@@ -141,8 +141,7 @@ public final class GvtCache {
 
   /** {@code rb_first(&vdev->gfn_cache)}: the next victim of {@code gvt_cache_destroy}, or null. */
   public GvtDma first() {
-    Map.Entry<Long, GvtDma> e = gfnCache.firstEntry();
-    return e == null ? null : e.getValue();
+    return gfnCache.isEmpty() ? null : gfnCache.get(gfnCache.firstLongKey());
   }
 
   /**
@@ -158,8 +157,7 @@ public final class GvtCache {
     }
     long end = gfn + npages;
     boolean wraps = Long.compareUnsigned(end, gfn) < 0;
-    return new ArrayList<>(wraps ? gfnCache.tailMap(gfn, true).values()
-        : gfnCache.subMap(gfn, true, end, false).values());
+    return new ArrayList<>(wraps ? gfnCache.tailMap(gfn).values() : gfnCache.subMap(gfn, end).values());
   }
 
   /** All entries in gfn order (a copy). */

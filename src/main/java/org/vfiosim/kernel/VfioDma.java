@@ -3,9 +3,9 @@ package org.vfiosim.kernel;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SHIFT;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 
+import it.unimi.dsi.fastutil.longs.Long2ObjectRBTreeMap;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.TreeMap;
 
 /**
  * {@code struct vfio_dma} (v5.10 type1.c:87): one VFIO_IOMMU_MAP_DMA region and its {@code
@@ -22,7 +22,7 @@ public final class VfioDma {
   private final int prot;
   private final boolean lockCap;
   private final MmState task;
-  private final TreeMap<Long, VfioPfn> pfnList = new TreeMap<>(Long::compareUnsigned);
+  private final Long2ObjectRBTreeMap<VfioPfn> pfnList = new Long2ObjectRBTreeMap<>(U64.ORDER);
   private boolean iommuMapped;
 
   /**
@@ -110,10 +110,11 @@ public final class VfioDma {
     if ((pageIova & (PAGE_SIZE - 1)) != 0 || !contains(pageIova)) {
       throw new IllegalArgumentException("iova 0x" + Long.toHexString(pageIova) + " not a page of " + this);
     }
-    VfioPfn vpfn = new VfioPfn(pageIova, pfn);
-    if (pfnList.putIfAbsent(pageIova, vpfn) != null) {
+    if (pfnList.containsKey(pageIova)) {
       throw new IllegalStateException("iova 0x" + Long.toHexString(pageIova) + " already in pfn_list");
     }
+    VfioPfn vpfn = new VfioPfn(pageIova, pfn);
+    pfnList.put(pageIova, vpfn);
     return vpfn;
   }
 

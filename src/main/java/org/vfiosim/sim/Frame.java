@@ -34,9 +34,30 @@ public abstract class Frame {
   Frame caller;
   /** Non-negative when this frame handles a message: the reply travels back with this latency. */
   long replyLatency = -1;
+  /** Next free frame while this one is in a {@link FramePool}. */
+  Frame nextFree;
+  /** Whether this frame is in a {@link FramePool} (taking it out clears it). */
+  boolean pooled;
 
   /** Runs until the frame returns, calls, or blocks. See the class comment. */
   protected abstract void run(SimThread t);
+
+  /**
+   * Called by the thread right after this frame returned ({@link SimThread#ret}): it is on no
+   * stack any more and nobody may use it again. A pooled frame drops its references here and goes
+   * back to its {@link FramePool}. Frames still on a stack when a run ends are never recycled, so
+   * deadlock and diagnostic reports see them intact.
+   */
+  protected void recycle() {}
+
+  /**
+   * Resets the state every frame has before a pooled frame is used again ({@link FramePool#take}):
+   * the resume point. Subclasses with state of their own for every frame override it and call super;
+   * a concrete frame resets its own fields in its {@code init}.
+   */
+  protected void reset() {
+    pc = 0;
+  }
 
   /** The kernel function this frame models (for diagnostics and deadlock reports). */
   public String function() {

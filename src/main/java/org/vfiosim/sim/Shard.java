@@ -34,7 +34,12 @@ public final class Shard {
   private final List<SimThread> threads = new ArrayList<>();
   private final List<Domain> domains = new ArrayList<>();
   private ArrayList<CrossMessage> outbox = new ArrayList<>();
+  /** The list {@link #drainOutbox} handed out last: the outbox after the next report. */
+  private ArrayList<CrossMessage> outboxSpare = new ArrayList<>();
   private OpStats[] ops = new OpStats[16];
+  /** The two arrays {@link #replyEot} alternates between, and the one it fills next. */
+  private final long[][] replyEotBuf = new long[2][];
+  private int replyEotFlip;
   /** Trace recorder, or null when the run does not trace. */
   TraceBuffer trace;
 
@@ -138,13 +143,22 @@ public final class Shard {
    * shard's next event for every origin with a live proxy. (A ready proxy's own wake-up time would
    * be later; finding it would cost a walk over every proxy, thousands when 4096 VMs queue on
    * vfio.group_lock, for little.)
+   *
+   * <p>The array is one of two this shard alternates between (once per window report): it stays
+   * valid until the next-but-one call, i.e. while the time keeper still reads the previous report
+   * during the next window.
    */
   public long[] replyEot() {
     if (liveProxies == 0) {
       return null;
     }
     long tnext = nextEventTime();
-    long[] out = new long[proxiesByOrigin.length];
+    long[] out = replyEotBuf[replyEotFlip];
+    if (out == null) {
+      out = new long[proxiesByOrigin.length];
+      replyEotBuf[replyEotFlip] = out;
+    }
+    replyEotFlip ^= 1;
     for (int o = 0; o < out.length; o++) {
       out[o] = proxiesByOrigin[o] > 0 ? tnext : Long.MAX_VALUE;
     }
@@ -202,19 +216,26 @@ public final class Shard {
         proxy.retobj, 0, proxy.retval));
   }
 
-  /** Takes the messages this shard sent to other shards during the last window. */
+  /**
+   * Takes the messages this shard sent to other shards during the last window. The shard
+   * alternates between two lists: the one returned stays valid until the next-but-one call (the
+   * time keeper copies the messages out before it starts the shard's next window).
+   */
   public List<CrossMessage> drainOutbox() {
     if (outbox.isEmpty()) {
       return List.of();
     }
-    List<CrossMessage> out = outbox;
-    outbox = new ArrayList<>();
+    ArrayList<CrossMessage> out = outbox;
+    outbox = outboxSpare;
+    outbox.clear();
+    outboxSpare = out;
     return out;
   }
 
   /** Schedules messages that other shards sent here. */
   public void deliver(List<CrossMessage> inbound) {
-    for (CrossMessage m : inbound) {
+    for (int i = 0, k = inbound.size(); i < k; i++) { // indexed: no iterator per window
+      CrossMessage m = inbound.get(i);
       if (m.time() < grantedEnd) {
         throw new SimulationError("message from " + m.threadName() + " arrives at " + m.time()
             + ", inside a window already run up to " + grantedEnd + " (lookahead violated)");

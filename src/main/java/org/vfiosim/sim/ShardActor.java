@@ -52,10 +52,15 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
   /** Runs one window of {@code shard} on the calling thread (the shard must be idle). */
   static TimeKeeper.WindowDone runWindow(Shard shard, long end, List<CrossMessage> inbound) {
-    shard.deliver(inbound);
-    shard.runUntil(end);
+    runWindowOnly(shard, end, inbound);
     return new TimeKeeper.WindowDone(shard.index, shard.nextEventTime(), shard.callEot(), shard.replyEot(),
         shard.drainOutbox(), shard.events());
+  }
+
+  /** Runs one window of {@code shard} without building its report (the caller reads the shard). */
+  static void runWindowOnly(Shard shard, long end, List<CrossMessage> inbound) {
+    shard.deliver(inbound);
+    shard.runUntil(end);
   }
 
   static String describe(Throwable e) {

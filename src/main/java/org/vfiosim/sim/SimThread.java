@@ -71,11 +71,12 @@ public final class SimThread {
   /** The semaphore this thread waits on, or null. */
   SimSemaphore waitingSem;
 
-  // Held locks, innermost last: hold-time accounting, invariants and lockdep.
-  private SimLock[] held = new SimLock[8];
-  private long[] heldSince = new long[8];
-  private byte[] heldMode = new byte[8];
-  private CallSite[] heldSite = new CallSite[8];
+  // Held locks, innermost last: hold-time accounting, invariants and lockdep. Sized in the
+  // constructor: a proxy (one per call from another shard) runs one handler and holds few.
+  private SimLock[] held;
+  private long[] heldSince;
+  private byte[] heldMode;
+  private CallSite[] heldSite;
   private int heldCount;
 
   /** The thread promises not to message another domain before this time. */
@@ -99,6 +100,11 @@ public final class SimThread {
     this.domain = domain;
     this.proxy = proxy;
     this.cpu = id;
+    int cap = proxy ? 2 : 8;
+    held = new SimLock[cap];
+    heldSince = new long[cap];
+    heldMode = new byte[cap];
+    heldSite = new CallSite[cap];
   }
 
   // ---------------------------------------------------------------- frame API: time
@@ -318,9 +324,10 @@ public final class SimThread {
     Frame f = top;
     top = f.caller;
     f.caller = null;
-    if (f.replyLatency >= 0) {
-      long latency = f.replyLatency;
-      f.replyLatency = -1;
+    long latency = f.replyLatency;
+    f.replyLatency = -1;
+    f.recycle();
+    if (latency >= 0) {
       shard.messages++;
       now += latency;
       if (top == null && proxy) {

@@ -3,6 +3,7 @@ package org.vfiosim.workload;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -435,6 +436,8 @@ public final class GvtFleet {
     private final long[] mappedGfn;
     private final long[] mappedSize;
     private final long[] mappedAddr;
+    /** Scratch for a workload's context runs (at most one per page), copied out at the right length. */
+    private final int[] ctxRunScratch;
     private int mapped;
     SimThread thread;
     boolean crossFree;
@@ -465,6 +468,7 @@ public final class GvtFleet {
       long maxStart = Math.max(0, ramPages - span);
       this.gttBase = (r.nextLong(Math.max(1, maxStart / 512)) * 512);
       this.mappedGfn = new long[ws];
+      this.ctxRunScratch = new int[Math.max(1, f.p.ctxPages())];
       this.mappedSize = new long[ws];
       this.mappedAddr = new long[ws];
     }
@@ -617,18 +621,19 @@ public final class GvtFleet {
         write[i] = !read;
         note(gpa[i] ^ ((long) l << 48) ^ (read ? 0 : 1L << 63));
       }
-      List<Integer> runs = new ArrayList<>();
+      int[] runs = ctxRunScratch;
+      int nRuns = 0;
       int cur = 1;
       for (int pg = 1; pg < p.ctxPages(); pg++) {
         if (r.nextDouble() < p.ctxBreakShare()) {
-          runs.add(cur);
+          runs[nRuns++] = cur;
           cur = 1;
         } else {
           cur++;
         }
       }
-      runs.add(cur);
-      int[] ctxRuns = runs.stream().mapToInt(Integer::intValue).toArray();
+      runs[nRuns++] = cur;
+      int[] ctxRuns = Arrays.copyOf(runs, nRuns);
       long ctxGpa = (gttBase + p.gttWorkingSet() + 512) * PAGE_SIZE;
       long exec = Math.max(1, Math.round(p.gpuExecUs() * f.cpuGhz * 1000 * (0.5 + r.nextDouble())));
       note(exec);

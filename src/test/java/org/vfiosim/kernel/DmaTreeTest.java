@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class DmaTreeTest {
@@ -121,5 +125,75 @@ class DmaTreeTest {
       }
       assertThat(tree.find(start, size)).as("seed %d start %x size %x", seed, start, size).isSameAs(expect);
     }
+  }
+
+  @Test
+  void agreesWithAnUnsignedTreeMapUnderInsertsAndRemoves() {
+    // the reference is the TreeMap<Long, VfioDma>(Long::compareUnsigned) this class used to be
+    long seed = 20240601L;
+    Random r = new Random(seed);
+    TreeMap<Long, VfioDma> ref = new TreeMap<>(Long::compareUnsigned);
+    for (int step = 0; step < 4000; step++) {
+      // iovas on both sides of the sign bit, so that unsigned order matters
+      long iova = (r.nextBoolean() ? 0 : Long.MIN_VALUE) + r.nextInt(512) * PAGE_SIZE;
+      long size = (1 + r.nextInt(6)) * PAGE_SIZE;
+      if (r.nextInt(3) > 0) {
+        VfioDma d = dma(iova, size);
+        if (tree.find(iova, size) == null) {
+          tree.insert(d);
+          ref.put(iova, d);
+        } else {
+          assertThatThrownBy(() -> tree.insert(d)).isInstanceOf(IllegalStateException.class);
+        }
+      } else {
+        VfioDma d = tree.containing(iova);
+        if (d != null) {
+          tree.remove(d);
+          ref.remove(d.iova());
+        }
+      }
+      long start = (r.nextBoolean() ? 0 : Long.MIN_VALUE) + r.nextInt(520 * 4096);
+      long len = r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(8 * 4096);
+      Map.Entry<Long, VfioDma> fl = ref.floorEntry(start);
+      Map.Entry<Long, VfioDma> hi = ref.higherEntry(start);
+      VfioDma expect = fl != null && overlapsRef(fl.getValue(), start, len) ? fl.getValue()
+          : hi != null && overlapsRef(hi.getValue(), start, len) ? hi.getValue() : null;
+      assertThat(tree.find(start, len)).as("seed %d step %d", seed, step).isSameAs(expect);
+      assertThat(tree.count()).isEqualTo(ref.size());
+      assertThat(tree.first()).isSameAs(ref.isEmpty() ? null : ref.firstEntry().getValue());
+    }
+    assertThat(tree.snapshot()).containsExactlyElementsOf(ref.values());
+    List<VfioDma> inOrder = new ArrayList<>();
+    tree.forEach(inOrder::add);
+    assertThat(inOrder).containsExactlyElementsOf(ref.values());
+  }
+
+  private static boolean overlapsRef(VfioDma d, long start, long size) {
+    return Long.compareUnsigned(start + size, d.iova()) > 0 && Long.compareUnsigned(start, d.iova() + d.size()) < 0;
+  }
+
+  @Test
+  void removeKeepsOrderAndIterationFailsFastOnAChange() {
+    VfioDma a = dma(0x1000, 0x1000);
+    VfioDma b = dma(0x3000, 0x1000);
+    VfioDma c = dma(0x5000, 0x1000);
+    tree.insert(b);
+    tree.insert(c);
+    tree.insert(a);
+    tree.remove(b);
+    assertThat(tree.snapshot()).containsExactly(a, c);
+    assertThat(tree.containing(0x3000)).isNull();
+    assertThat(tree.overlapping(0, 0x10000)).containsExactly(a, c);
+    Iterator<VfioDma> it = tree.iterator();
+    assertThat(it.next()).isSameAs(a);
+    assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
+    tree.insert(b);
+    assertThatThrownBy(it::next).isInstanceOf(ConcurrentModificationException.class);
+    for (VfioDma d : tree.snapshot()) {
+      tree.remove(d); // a snapshot may be iterated while removing
+    }
+    assertThat(tree.isEmpty()).isTrue();
+    assertThat(tree.first()).isNull();
+    assertThatThrownBy(() -> tree.remove(a)).isInstanceOf(IllegalStateException.class);
   }
 }

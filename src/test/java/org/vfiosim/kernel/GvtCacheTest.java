@@ -129,4 +129,24 @@ class GvtCacheTest {
     assertThatThrownBy(() -> y.map(100)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> y.unmap(1, PAGE_SIZE)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void gfnsCompareUnsigned() {
+    // gfns and dma addresses are u64: one with the top bit set sorts last, and a range may wrap
+    long hi = Long.MIN_VALUE + 0x10;
+    GvtCache.GvtDma top = cache.add(hi, gpu.map(PAGE_SIZE), PAGE_SIZE);
+    GvtCache.GvtDma low = cache.add(0x10, gpu.map(PAGE_SIZE), PAGE_SIZE);
+    GvtCache.GvtDma last = cache.add(-1L, gpu.map(PAGE_SIZE), PAGE_SIZE);
+    assertThat(cache.entries()).containsExactly(low, top, last);
+    assertThat(cache.first()).isSameAs(low);
+    assertThat(cache.entriesInGfnRange(hi, 1)).containsExactly(top);
+    assertThat(cache.entriesInGfnRange(hi - 1, 2)).containsExactly(top);
+    assertThat(cache.entriesInGfnRange(-1L, 0x20)).containsExactly(last); // wraps: the tail only
+    assertThat(cache.entriesInGfnRange(0, Long.MAX_VALUE)).containsExactly(low);
+    assertThat(cache.findGfn(hi)).isSameAs(top);
+    assertThat(cache.findDmaAddr(top.dmaAddr())).isSameAs(top);
+    cache.remove(low);
+    assertThat(cache.first()).isSameAs(top);
+    assertThat(cache.nrCacheEntries()).isEqualTo(2);
+  }
 }

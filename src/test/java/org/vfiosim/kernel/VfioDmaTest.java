@@ -90,6 +90,24 @@ class VfioDmaTest {
   }
 
   @Test
+  void pfnListOrderIsUnsignedAtTheTopOfTheAddressSpace() {
+    // a dma ending at 2^64: its iovas are negative as longs and sort after every positive one
+    VfioDma top = new VfioDma(Long.MIN_VALUE - 4 * PAGE_SIZE, 0x7f0000000000L, 8 * PAGE_SIZE, Prot.RW, false, mm);
+    top.addToPfnList(Long.MIN_VALUE + PAGE_SIZE, 3);
+    top.addToPfnList(Long.MIN_VALUE - PAGE_SIZE, 2);
+    top.addToPfnList(Long.MIN_VALUE - 4 * PAGE_SIZE, 1);
+    top.addToPfnList(Long.MIN_VALUE, 4);
+    assertThat(top.pfnList()).extracting(VfioPfn::pfn).containsExactly(1L, 2L, 4L, 3L);
+    assertThat(top.findVpfn(Long.MIN_VALUE).pfn()).isEqualTo(4);
+    assertThat(top.iovaGetVfioPfn(Long.MIN_VALUE + PAGE_SIZE).refCount()).isEqualTo(2);
+    assertThat(top.findVpfn(Long.MIN_VALUE + 2 * PAGE_SIZE)).isNull();
+    assertThatThrownBy(() -> top.addToPfnList(Long.MIN_VALUE, 5)).isInstanceOf(IllegalStateException.class);
+    assertThat(top.iovaPutVfioPfn(top.findVpfn(Long.MIN_VALUE))).isTrue();
+    assertThat(top.pinnedCount()).isEqualTo(3);
+    assertThat(top.pfnList()).extracting(VfioPfn::pfn).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void contiguousRunsOfXusExample() {
     // §3.1: {1,5,6,7,9} → runs {1}, {5,6,7}, {9}
     long[] pfns = {1, 5, 6, 7, 9};
