@@ -61,7 +61,7 @@ public final class LockClassStats {
     return out;
   }
 
-  private static void mergeWaits(Map<String, long[]> into, Map<CallSite, long[]> from) {
+  private static void mergeWaits(Map<String, long[]> into, SiteWaits from) {
     if (from == null) {
       return;
     }

@@ -20,8 +20,8 @@ public abstract class SimLock {
   ContentionPoints contendingPoints;
 
   /** Contended waits by (mode, call site): {count, total, max, min} per site. */
-  java.util.Map<CallSite, long[]> waitsWrite;
-  java.util.Map<CallSite, long[]> waitsRead;
+  SiteWaits waitsWrite;
+  SiteWaits waitsRead;
 
   /**
    * CPU and call site of the last acquirer ({@code lock->cpu}, {@code lock->ip}). A grant may be
@@ -169,28 +169,19 @@ public abstract class SimLock {
   }
 
   private void recordSiteWait(byte mode, CallSite site, long waited) {
-    java.util.Map<CallSite, long[]> m;
     if (mode == SimThread.MODE_READ) {
       if (waitsRead == null) {
-        waitsRead = new java.util.HashMap<>();
+        waitsRead = new SiteWaits();
       }
-      m = waitsRead;
+      waitsRead.add(site, waited);
     } else {
       if (waitsWrite == null) {
-        waitsWrite = new java.util.HashMap<>();
+        waitsWrite = new SiteWaits();
       }
-      m = waitsWrite;
-    }
-    long[] e = m.get(site);
-    if (e == null) {
-      m.put(site, new long[] {1, waited, waited, waited});
-    } else {
-      e[0]++;
-      e[1] += waited;
-      e[2] = Math.max(e[2], waited);
-      e[3] = Math.min(e[3], waited);
+      waitsWrite.add(site, waited);
     }
   }
+
 
   @Override
   public String toString() {
