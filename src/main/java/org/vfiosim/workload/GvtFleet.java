@@ -96,6 +96,8 @@ public final class GvtFleet {
     long shutdownStart = -1;
     long shutdownEnd = -1;
     long bootEnd = -1;
+    /** When the guests stop submitting and QEMU starts its shutdown: bootEnd + duration. */
+    long workEnd = -1;
     long errors;
     int vcpusDone;
     SimThread qemuThread;
@@ -489,6 +491,9 @@ public final class GvtFleet {
             }
             continue;
           case 2: // the guest driver enables execlists: the vGPU joins its GPU's run queue
+            // Arrivals count from the end of boot: every VM runs its workload for the same virtual
+            // time however long the host took to boot the fleet.
+            nextArrival = run.bootEnd;
             pc = 1;
             t.send(gpu.gpu.gvt(), new Gvt.StartSchedule(kv, f.uptimeCycles), 0);
             return;
@@ -501,7 +506,7 @@ public final class GvtFleet {
             long gap = Math.max(1, Math.round(-Math.log(1 - r.nextDouble()) / rate * f.cpuGhz * 1e9));
             boolean workload = r.nextDouble() * rate < f.p.workloadRateHz();
             nextArrival += gap;
-            if (nextArrival >= f.durationCycles) {
+            if (nextArrival >= run.workEnd) {
               pc = 90;
               continue;
             }
@@ -705,6 +710,7 @@ public final class GvtFleet {
           case 4: // open each vGPU's device fd (kvmgt intel_vgpu_open)
             if (i >= run.vgpus.size()) {
               run.bootEnd = t.now;
+              run.workEnd = t.now + f.durationCycles;
               i = 0;
               pc = 6;
               continue;
@@ -726,12 +732,12 @@ public final class GvtFleet {
               continue;
             }
             // QEMU calls into the host's VFIO core again only at shutdown
-            t.noCrossDomainBefore(f.durationCycles);
+            t.noCrossDomainBefore(run.workEnd);
             nextChurn = f.p.churnIntervalMs() > 0 ? t.now + churnCycles() : Long.MAX_VALUE;
             pc = 10;
             continue;
           case 10: { // run: churn the hot-plug region, or wait for the end
-            long next = Math.min(nextChurn, f.durationCycles);
+            long next = Math.min(nextChurn, run.workEnd);
             if (next > t.now) {
               pc = 11;
               if (!t.sleep(next - t.now)) {
@@ -743,7 +749,7 @@ public final class GvtFleet {
             continue;
           }
           case 11:
-            if (t.now >= f.durationCycles) {
+            if (t.now >= run.workEnd) {
               pc = 20;
               continue;
             }
