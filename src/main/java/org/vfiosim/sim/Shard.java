@@ -119,21 +119,25 @@ public final class Shard {
   public long callEot() {
     long tnext = nextEventTime();
     long eot = Long.MAX_VALUE;
-    int keep = 0;
-    for (int i = 0; i < crossCapable.size(); i++) {
-      SimThread t = crossCapable.get(i);
+    ArrayList<SimThread> list = crossCapable;
+    int n = list.size();
+    for (int i = 0; i < n; ) {
+      SimThread t = list.get(i);
       if (t.state == SimThread.DONE || t.crossHorizon == Long.MAX_VALUE) {
+        // never calls again: swap-remove (the minimum does not depend on the order)
+        list.set(i, list.get(--n));
+        list.remove(n);
         continue;
       }
-      crossCapable.set(keep++, t);
+      i++;
       if (t.state == SimThread.REMOTE) {
         continue;
       }
       long earliest = t.state == SimThread.READY ? t.wakeTime : tnext;
       eot = Math.min(eot, Math.max(earliest, t.crossHorizon));
-    }
-    while (crossCapable.size() > keep) {
-      crossCapable.remove(crossCapable.size() - 1);
+      if (eot <= tnext) {
+        break; // nothing here can call before the next event
+      }
     }
     return eot;
   }
