@@ -22,11 +22,14 @@ import org.vfiosim.sim.SimThread;
  */
 public final class Calibration {
 
-  /** One figure: its published range and source, and what the model gives. */
+  /**
+   * One figure: its published range and source, and what the model gives. {@code baselineOk} is
+   * false when the figure's published baseline (e.g. 5 GUP calls without Xu's patch) is not met.
+   */
   public record Figure(String id, String source, double targetLow, double targetHigh, double simulated, String unit,
-      String note) {
+      String note, boolean baselineOk) {
     public boolean ok() {
-      return simulated >= targetLow && simulated <= targetHigh;
+      return baselineOk && simulated >= targetLow && simulated <= targetHigh;
     }
   }
 
@@ -54,6 +57,11 @@ public final class Calibration {
   static final int SMALL_WRITE = 2048;
   /** Engine context of BDW RCS0 (semantics §2.13): pages 2..19 are copied after the ring context. */
   static final int CTX_PAGES = 19;
+  /**
+   * Its guest-contiguous runs after patch 7/7: 3 runs of 6 pages, about what §5F reports (5.25
+   * pages per call with glmark2, 20 with lightsmark) and what gvt-fleet's ctx-break-share gives.
+   */
+  static final int[] CTX_RUNS = {6, 6, 6};
 
   private Calibration() {}
 
@@ -67,17 +75,19 @@ public final class Calibration {
     out.add(figure(3, rw[1], "5 pages, half read half write"));
     out.add(figure(4, rw[2], "20 pages, half read half write"));
     long[] gup = contigGupCalls(costs);
-    out.add(figure(5, gup[1], "without the patch: " + gup[0]));
+    // published: 3 calls instead of 5 without the patch
+    out.add(new Figure(TARGETS.get(5).id(), TARGETS.get(5).source(), TARGETS.get(5).low(), TARGETS.get(5).high(),
+        gup[1], TARGETS.get(5).unit(), "without the patch: " + gup[0] + ", published 5", gup[0] == 5));
     double[] contig = contigTimeChange(costs);
     out.add(figure(6, contig[0], ""));
     out.add(figure(7, contig[1], ""));
-    out.add(figure(8, shadowContextChange(costs), "18 context pages, one run"));
+    out.add(figure(8, shadowContextChange(costs), "18 context pages in 3 runs"));
     return out;
   }
 
   private static Figure figure(int i, double simulated, String note) {
     Target t = TARGETS.get(i);
-    return new Figure(t.id(), t.source(), t.low(), t.high(), simulated, t.unit(), note);
+    return new Figure(t.id(), t.source(), t.low(), t.high(), simulated, t.unit(), note, true);
   }
 
   // ---------------------------------------------------------------- the figures
@@ -237,7 +247,7 @@ public final class Calibration {
   /**
    * Patch 7/7 (semantics §2.13, §5F): populate_shadow_context reads context pages 2..19 and
    * update_guest_context writes them back, one kvmgt_rw_gpa per page before the patch, one per
-   * guest-contiguous run after it (here the whole context is one run); both under v5.10.
+   * guest-contiguous run after it ({@link #CTX_RUNS}); both under v5.10.
    */
   static double shadowContextChange(Costs costs) {
     int pages = CTX_PAGES - 1;
@@ -253,7 +263,11 @@ public final class Calibration {
     }
     int after = s.size() + 1;
     for (String dir : new String[] {"read", "write"}) {
-      s.add("kvmgt_rw_gpa v1 gpa=0x" + Long.toHexString(ctx) + " len=" + 4096 * pages + " " + dir);
+      long gpa = ctx;
+      for (int run : CTX_RUNS) {
+        s.add("kvmgt_rw_gpa v1 gpa=0x" + Long.toHexString(gpa) + " len=" + 4096 * run + " " + dir);
+        gpa += 4096L * run;
+      }
     }
     ScriptRunner.Result r = replay(s, costs).result();
     long b = 0;
@@ -274,13 +288,14 @@ public final class Calibration {
     return (after - before) * 100.0 / before;
   }
 
-  /** One VM with 4 GiB of guest RAM mapped at IOVA 0, one vGPU whose device kvmgt has opened. */
+  /** One VM as gvt-fleet boots it (4 GiB of guest RAM at IOVA 0, the hot-plug region above), one opened vGPU. */
   private static Lines preamble(String gen) {
     Lines s = new Lines();
     s.add("generation " + gen);
     s.add("vm vm1");
     s.add("vgpu v1 vm=vm1");
     s.add("VFIO_IOMMU_MAP_DMA vm1 iova=0 size=4G flags=READ,WRITE");
+    s.add("VFIO_IOMMU_MAP_DMA vm1 iova=0x100000000 size=128M flags=READ,WRITE"); // the hot-plug region
     s.add("intel_vgpu_open v1");
     return s;
   }

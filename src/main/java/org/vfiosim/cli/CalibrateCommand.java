@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
     name = "calibrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures the published figures of Yan Zhao's v5.7 series and Xiaoyang Xu's contiguous pinning",
-      "on the modelled kernel paths (op scripts replayed with timing) under a cost model, prints",
-      "figure, source, target, simulated, ok, and writes DIR/calibration.json.",
+      "Measures the published figures of Yan Zhao's v5.7 series and Xiaoyang Xu's",
+      "contiguous pinning on the modelled kernel paths (op scripts replayed with",
+      "timing) under a cost model; prints figure, source, target, simulated, ok and",
+      "writes DIR/calibration.json.",
       "Exit status: 0 every figure within its target; 1 otherwise; 2 bad input."
     })
 final class CalibrateCommand implements Callable<Integer> {
