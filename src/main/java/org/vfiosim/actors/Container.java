@@ -428,7 +428,15 @@ public final class Container extends SimActor<Container.Msg> {
             }
             if (k.gen.contiguousPin() && i >= fallbackUntil) {
               runLen = dma.getContiguousPagesLength(m.pfns(), i, m.npage() - i);
-              if (runLen > 1) {
+              // The code Xu measured (v1, §3.4): with more than one element left,
+              // vfio_iommu_type1_get_contiguous_pages_length looks the dma up again and tries
+              // vfio_iova_get_vfio_pfn on each element it examines; every run, a one-page run
+              // too, goes through the bulk helper (v2 sends those to vfio_pin_page_external).
+              int left = m.npage() - i;
+              if (left > 1) {
+                t.cost(rbSearchDma() + (long) Math.min(runLen, left - 1) * k.costs.rbSearch(dma.pinnedCount()));
+              }
+              if (runLen >= 1) {
                 pc = 10;
                 t.call(new PinContiguous(dma, iova, runLen, doAcct, m.phys(), i, m.byKvmgt()));
                 return;

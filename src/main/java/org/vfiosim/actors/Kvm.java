@@ -1,5 +1,7 @@
 package org.vfiosim.actors;
 
+import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
+
 import org.vfiosim.sim.Domain;
 import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
@@ -79,7 +81,16 @@ public final class Kvm extends SimActor<Kvm.Msg> {
       begin(t, write ? k.opKvmWriteGuest : k.opKvmReadGuest, pages, k.costs.callEntry);
       long ok = memslots.accessibleBytes(gpa, len);
       long okPages = org.vfiosim.kernel.Kvm.pagesTouched(gpa, ok);
-      t.cost(Math.max(1, okPages) * k.costs.memslotLookup + (ok > 0 ? k.costs.copy(ok) : 0));
+      // kvm_read/write_guest: per page (next_segment), gfn_to_memslot and one __copy_from/to_user
+      t.cost(Math.max(1, okPages) * k.costs.memslotLookup);
+      long left = ok;
+      long offset = gpa & (PAGE_SIZE - 1);
+      while (left > 0) {
+        long seg = Math.min(left, PAGE_SIZE - offset);
+        t.cost(k.costs.copy(seg));
+        left -= seg;
+        offset = 0;
+      }
       leave(t, memslots.checkGuestAccess(gpa, len));
     }
 

@@ -132,6 +132,12 @@ public final class Mm extends SimActor<Mm.Msg> {
           }
           // fall through
         case 1:
+          // task_lock from another task: alloc_lock shares its cache line with pi_lock, which
+          // try_to_wake_up() takes at every wake-up of the QEMU thread, so the line comes from
+          // that thread's CPU
+          if (!(t.attachment instanceof Task cur) || cur.mm() != Mm.this) {
+            t.cost(k.costs.atomicBounce);
+          }
           alive = state.alive();
           if (alive) {
             pc = 2;

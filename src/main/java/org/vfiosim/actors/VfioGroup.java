@@ -626,6 +626,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               continue;
             }
             pc = 3;
+            t.cost(k.costs.callIndirect); // container->iommu_driver->ops->...
             t.send(container, new Container.PinPages(m.pfns(), m.npage(), m.prot(), m.phys(), m.byKvmgt()), 0);
             return;
           case 3:
@@ -706,6 +707,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               continue;
             }
             pc = 3;
+            t.cost(k.costs.callIndirect); // container->iommu_driver->ops->...
             t.send(container, new Container.UnpinPages(m.pfns(), m.npage(), m.byKvmgt()), 0);
             return;
           case 3:
@@ -779,6 +781,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             return;
           }
           pc = 1;
+          t.cost(k.costs.callIndirect); // container->iommu_driver->ops->...
           t.send(container, new Container.PinPages(m.pfns(), m.npage(), m.prot(), m.phys(), m.byKvmgt()), 0);
           return;
         }
@@ -832,6 +835,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             return;
           }
           pc = 1;
+          t.cost(k.costs.callIndirect); // container->iommu_driver->ops->...
           t.send(container, new Container.UnpinPages(m.pfns(), m.npage(), m.byKvmgt()), 0);
           return;
         }
@@ -882,6 +886,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             return;
           }
           pc = 1;
+          t.cost(k.costs.callIndirect); // container->iommu_driver->ops->...
           t.send(container, new Container.DmaRw(m.iova(), m.len(), m.write()), 0);
           return;
         }

@@ -35,6 +35,8 @@ public final class Costs {
   public final long dmaUnmapPage;
   public final long notifierCall;
   public final long iommuMap;
+  public final long callIndirect;
+  public final long getCycles;
 
   /** Reads {@code costs.*} of a loaded (and key-checked) cost model. */
   public Costs(Config c) {
@@ -63,6 +65,8 @@ public final class Costs {
     dmaUnmapPage = get(c, "costs.dma-unmap-page");
     notifierCall = get(c, "costs.notifier-call");
     iommuMap = get(c, "costs.iommu-map");
+    callIndirect = get(c, "costs.call.indirect");
+    getCycles = get(c, "costs.get-cycles");
   }
 
   private static LockCost lock(Config c, String p) {

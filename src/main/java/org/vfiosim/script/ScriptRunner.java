@@ -43,12 +43,16 @@ import org.vfiosim.sim.SimThread;
 public final class ScriptRunner {
 
   /** What a replay printed and how it ended. */
-  public record Result(List<String> lines, int passed, int failed, List<String> violations, List<Finding> findings) {
+  public record Result(List<String> lines, int passed, int failed, List<String> violations, List<Finding> findings,
+      List<Timed> timed) {
     /** 0 when nothing failed, 1 otherwise. */
     public int exitStatus() {
       return failed == 0 ? 0 : 1;
     }
   }
+
+  /** One entry-point statement that ran: its line, return value and the virtual cycles it took. */
+  public record Timed(int line, long ret, long cycles) {}
 
   private enum Kind { QEMU, KTHREAD }
 
@@ -61,6 +65,7 @@ public final class ScriptRunner {
   private final Map<String, KernelModel.Vgpu> vgpus = new LinkedHashMap<>();
   private final Map<ThreadKey, List<SimThread>> threads = new HashMap<>();
   private final List<String> out = new ArrayList<>();
+  private final List<Timed> timed = new ArrayList<>();
   private int passed;
   private int failed;
   private long now;
@@ -77,10 +82,11 @@ public final class ScriptRunner {
     return runKeeping(script, costs, timing).result;
   }
 
-  /** A finished replay and the simulated stack it ran on (for tests that inspect the state). */
-  record Replayed(Result result, KernelModel model) {}
+  /** A finished replay and the simulated stack it ran on (for callers that inspect the state). */
+  public record Replayed(Result result, KernelModel model) {}
 
-  static Replayed runKeeping(Script script, Costs costs, boolean timing) {
+  /** Runs {@code script} like {@link #run} and keeps the simulated stack for inspection. */
+  public static Replayed runKeeping(Script script, Costs costs, boolean timing) {
     ScriptRunner r = new ScriptRunner(script, costs, timing);
     r.build();
     r.execute();
@@ -432,6 +438,7 @@ public final class ScriptRunner {
     } else {
       ret = p.frame.result;
       cycles = p.frame.end - p.start;
+      timed.add(new Timed(c.line(), ret, cycles));
       result = format(ret);
       if (c instanceof Call.UnmapDma u && ret == 0) {
         result += " size=0x" + Long.toHexString(vms.get(u.vm()).container().unmapped());
@@ -551,6 +558,6 @@ public final class ScriptRunner {
     List<Finding> findings = new ArrayList<>(k.findings());
     findings.addAll(EndChecks.deadlocks(k.model));
     out.add(String.format(Locale.ROOT, "%d passed, %d failed", passed, failed));
-    return new Result(out, passed, failed, violations, findings);
+    return new Result(out, passed, failed, violations, findings, timed);
   }
 }

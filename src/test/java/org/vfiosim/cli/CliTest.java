@@ -114,6 +114,8 @@ class CliTest {
     "fleet: share over 1    | run --set vfiosim.fleet.read-share=1.5              | vfiosim.fleet.read-share must be between 0.0 and 1.0",
     "fleet: churn, no region| run --set vfiosim.fleet.hotplug-mem=0 --set vfiosim.fleet.churn-interval-ms=5 | churn-interval-ms needs a hot-plug region",
     "bad trace limit        | run --trace-limit 0                                 | --trace-limit must be at least 1, got 0",
+    "calibrate: no costs    | calibrate --costs no/such/costs.conf               | no/such/costs.conf: no such cost model file",
+    "calibrate: stray arg   | calibrate extra                                     | Unmatched argument",
   })
   void bad_input_is_one_line_and_exit_2(String name, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
@@ -140,5 +142,9 @@ class CliTest {
     Result r = cli("run", "--help");
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("--threads").contains("--set").contains("--seed").contains("--out");
+    Result c = cli("calibrate", "--help");
+    assertThat(c.status()).isZero();
+    assertThat(c.out()).contains("--costs").contains("--out").contains("calibration.json");
+    assertThat(cli("--help").out()).contains("calibrate");
   }
 }
