@@ -867,9 +867,8 @@ public final class GvtFleet {
               }
               continue;
             }
-            // QEMU calls into the host's VFIO core again only at shutdown (or when it crashes)
-            t.noCrossDomainBefore(Math.min(f.durationCycles, run.crashAt));
             nextChurn = f.p.churnIntervalMs() > 0 ? t.now + churnCycles() : Long.MAX_VALUE;
+            promiseHorizon(t);
             pc = 10;
             continue;
           case 10: { // run: churn the hot-plug region, or wait for the end
@@ -909,6 +908,7 @@ public final class GvtFleet {
             if (lastWasMap && t.retval != 0) {
               hotplugMapped = false; // e.g. -ENOSPC: dma_entry_limit reached
             }
+            promiseHorizon(t);
             pc = 10;
             continue;
           case 50: // qemu-crash: the process dies; do_exit: exit_mm() first (the mm is gone at once)
@@ -1144,6 +1144,21 @@ public final class GvtFleet {
           default:
             throw new IllegalStateException("pc " + pc);
         }
+      }
+    }
+
+    /**
+     * QEMU calls into the host's VFIO core again only at shutdown (or when it crashes); before
+     * v5.7 also at the next churn: an UNMAP over kvmgt's pins runs kvmgt's notifier on this
+     * thread, and it unpins through vfio_unpin_pages(dev), a group lookup under vfio.group_lock.
+     */
+    private void promiseHorizon(SimThread t) {
+      long h = Math.min(f.durationCycles, run.crashAt);
+      if (!f.k.gen.hasGroupApi()) {
+        h = Math.min(h, nextChurn);
+      }
+      if (h > t.now) {
+        t.noCrossDomainBefore(h);
       }
     }
 

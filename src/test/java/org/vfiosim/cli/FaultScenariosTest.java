@@ -138,6 +138,18 @@ class FaultScenariosTest {
     assertThat(j.get("invariants").get("violations")).isEmpty();
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @CsvSource({"2", "3", "4"})
+  void both_bug_scenarios_hit_with_other_seeds_and_generations(String seed) throws IOException {
+    String gen = new String[] {"v5.6", "v5.10", "v5.10-contig"}[Integer.parseInt(seed) % 3];
+    for (String s : new String[] {"faults-buggy-vendor", "faults-release-race"}) {
+      JsonNode j = run(s, 1, "--seed", seed, "--set", "vfiosim.generation=" + gen);
+      assertThat(j.get("findings").get(0).get("kind").asText()).as(s).isEqualTo("BUG");
+      assertThat(j.get("findings").get(0).get("where").asText()).as(s).isEqualTo("vfio_dma_do_unmap");
+      assertThat(j.get("invariants").get("violations")).as(s).isEmpty();
+    }
+  }
+
   @Test
   void rlimit_and_dma_entry_limit_fail_with_their_errnos_and_leak_nothing() throws IOException {
     JsonNode j = run("faults-rlimit", 0);
