@@ -96,6 +96,19 @@ class FaultScenariosTest {
   }
 
   @Test
+  void qemu_crash_during_a_workload_fails_its_guest_accesses_with_eperm() throws IOException {
+    // at 8.4 ms vm1's vGPU has a workload in flight: the GVT thread's vfio_dma_rw finds no mm
+    // (get_task_mm NULL → -EPERM); the workload still completes and the teardown is clean
+    JsonNode j = run("faults-qemu-crash", 0, "--set", "vfiosim.faults.qemu-crash.at-ms=8.4");
+    long eperm = errno(j, "vfio_dma_rw", "-EPERM");
+    assertThat(eperm).isPositive();
+    assertThat(j.get("ops").get("vfio_dma_rw").get("errors").asLong()).isEqualTo(eperm);
+    assertThat(errno(j, "kvmgt_rw_gpa", "-EPERM")).isEqualTo(eperm);
+    assertThat(j.get("findings")).isEmpty();
+    assertThat(j.get("invariants").get("violations")).isEmpty();
+  }
+
+  @Test
   void qemu_crash_leaves_the_other_vms_actions_unchanged() throws IOException {
     JsonNode crashed = run("faults-qemu-crash", 0);
     JsonNode clean = run("faults-qemu-crash", 0, "--set", "vfiosim.faults.qemu-crash.vms=[]");
