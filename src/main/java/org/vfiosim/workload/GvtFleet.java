@@ -794,6 +794,10 @@ public final class GvtFleet {
     private final boolean[] groupDeleted;
     private boolean raceOrder;
     private boolean devicesClosed;
+    private int closeStep;
+    /** What a crashed QEMU's exit does to each group, in close_files() order (see case 60). */
+    private static final VfioGroup.Msg[] CRASH_CLOSE = {
+        new VfioGroup.CloseGroupFd(), new VfioGroup.ReleaseDevice(), new VfioGroup.KvmGroupDel()};
 
     Qemu(Fleet f, VmRun run) {
       this.f = f;
@@ -1048,49 +1052,27 @@ public final class GvtFleet {
           // last reference goes (kvmgt held one until its release): kvm_destroy_vm → the kvm-vfio
           // device drops the last container user → type1 detach_group frees every mapping
           case 60:
+            closeStep = 0;
             i = 0;
             pc = 61;
             continue;
-          case 61:
+          case 61: // per step, every vGPU's group
+            if (closeStep >= CRASH_CLOSE.length) {
+              pc = 30;
+              continue;
+            }
             if (i >= run.vgpus.size()) {
+              closeStep++;
               i = 0;
-              pc = 63;
               continue;
             }
             pc = 62;
-            t.send(run.vgpus.get(i).group(), new VfioGroup.CloseGroupFd(), 0);
+            t.send(run.vgpus.get(i).group(), CRASH_CLOSE[closeStep], 0);
             return;
           case 62:
             check(t);
             i++;
             pc = 61;
-            continue;
-          case 63:
-            if (i >= run.vgpus.size()) {
-              i = 0;
-              pc = 65;
-              continue;
-            }
-            pc = 64;
-            t.send(run.vgpus.get(i).group(), new VfioGroup.ReleaseDevice(), 0);
-            return;
-          case 64:
-            check(t);
-            i++;
-            pc = 63;
-            continue;
-          case 65:
-            if (i >= run.vgpus.size()) {
-              pc = 30;
-              continue;
-            }
-            pc = 66;
-            t.send(run.vgpus.get(i).group(), new VfioGroup.KvmGroupDel(), 0);
-            return;
-          case 66:
-            check(t);
-            i++;
-            pc = 65;
             continue;
           // ---- release-race: KVM_DEV_VFIO_GROUP_DEL while the device is open (SET_KVM(NULL):
           // kvmgt queues release_work on its kworker), then UNMAP_DMA of guest RAM delay-us later
