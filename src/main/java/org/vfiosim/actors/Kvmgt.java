@@ -328,7 +328,8 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             t.send(group, unpinOne(gfn + p, pfns), 0);
             return;
           case 1:
-            if (t.retval != 1 && t.retval != KernelModel.RET_BUG) {
+            // after a BUG of the VM's container its failures are the oops's, not new WARNs
+            if (t.retval != 1 && t.retval != KernelModel.RET_BUG && !vm.container().crashed()) {
               findings.add(new Finding(Finding.Kind.WARN, vm.name(), "gvt_unpin_guest_page",
                   vgpu + ": unpin of gfn 0x" + Long.toHexString(gfn + p) + " returned " + t.retval));
             }
