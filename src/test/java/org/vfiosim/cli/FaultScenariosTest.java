@@ -187,7 +187,7 @@ class FaultScenariosTest {
 
   @Test
   void fault_runs_are_byte_identical_across_thread_counts() throws IOException {
-    for (String s : new String[] {"faults-release-race", "faults-qemu-crash"}) {
+    for (String s : new String[] {"faults-release-race", "faults-qemu-crash", "faults-buggy-vendor", "faults-rlimit"}) {
       String ref = null;
       for (int threads : new int[] {1, 2}) {
         Path out = dir.resolve(s + "-t" + threads);
