@@ -151,6 +151,18 @@ class FaultScenariosTest {
     assertThat(j.get("invariants").get("violations")).isEmpty();
   }
 
+  @Test
+  void release_race_does_not_hit_while_another_vgpu_notifier_is_on_the_chain() throws IOException {
+    // vm0v0 stays open: its notifier's walk over the whole RAM dma outlasts vm0v1's cache destroy
+    JsonNode j = run("faults-release-race", 0, "--set", "vfiosim.fleet.vgpus-per-vm=2", "--set",
+        "vfiosim.faults.release-race.vgpus=[vm0v1]");
+    JsonNode r = j.get("faults").get("release_race").get(0);
+    assertThat(r.get("unmap_in_window").asBoolean()).isTrue();
+    assertThat(r.get("container_bug").asBoolean()).isFalse();
+    assertThat(j.get("findings")).isEmpty();
+    assertThat(j.get("invariants").get("violations")).isEmpty();
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @CsvSource({"2", "3", "4"})
   void both_bug_scenarios_hit_with_other_seeds_and_generations(String seed) throws IOException {
