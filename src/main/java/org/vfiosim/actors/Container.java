@@ -1433,7 +1433,9 @@ public final class Container extends SimActor<Container.Msg> {
             }
             continue;
           case 2: {
-            if (t1.detachExternal()) {
+            // after a BUG() the oopsed thread still holds &iommu->lock in the kernel: type1's
+            // detach_group would never run, so it leaves the container as the oops left it
+            if (!crashed() && t1.detachExternal()) {
               int warns = t1.sanityCheckPfnList();
               if (warns > 0) {
                 findings.add(new Finding(Finding.Kind.WARN, vm, "vfio_sanity_check_pfn_list",

@@ -35,7 +35,7 @@ abstract class KFrame extends Frame {
   /** Returns {@code ret}, recording the entry point's latency if {@link #begin} timed it. */
   final void leave(SimThread t, long ret) {
     if (op >= 0) {
-      t.shard().op(op).record(t.now - start, pages, ret < 0 || ret == RET_BUG);
+      t.shard().op(op).recordCall(t.now - start, pages, ret); // RET_BUG is negative too
       t.shard().traceOp(t, t.shard().opName(op), start, t.now);
     }
     t.ret(ret);

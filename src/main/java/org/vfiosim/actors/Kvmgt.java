@@ -17,6 +17,7 @@ import org.vfiosim.sim.Domain;
 import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimMutex;
+import org.vfiosim.sim.SimSemaphore;
 import org.vfiosim.sim.SimThread;
 
 /**
@@ -67,6 +68,8 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   boolean handleValid;
   /** {@code vdev->kvm}, set by the SET_KVM notifier. */
   Kvm kvm;
+  /** {@code info->kvm}: the reference kvmgt_guest_init took (kvm_get_kvm), put by kvmgt_guest_exit. */
+  private Kvm guestKvm;
   VfioGroup group;
   Gvt gvt;
   KernelModel.Vm vm;
@@ -79,6 +82,19 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   public long inFlight;
   /** This vGPU's scheduling data on its GPU (null until the scheduler first sees it). */
   Gvt.VgpuSched sched;
+  /**
+   * {@code vdev->release_work} (INIT_WORK(..., intel_vgpu_release_work)): woken by SET_KVM(NULL)
+   * while the vGPU is open; null unless a kworker was given ({@link #startReleaseWorker}).
+   */
+  private SimSemaphore releaseWork;
+  private boolean releaseQueued;
+  /**
+   * When the last __intel_vgpu_release began, unregistered the DMA_UNMAP notifier, and finished
+   * gvt_cache_destroy (-1: not yet): the window of reference §2.13 is between the last two.
+   */
+  public long releaseStartedAt = -1;
+  public long iommuNotifierGoneAt = -1;
+  public long cacheDestroyedAt = -1;
 
   void workloadDone(long cycles) {
     workloads++;
@@ -96,6 +112,26 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     this.cacheLock = k.model.mutex(k.cacheLock, vgpu, d);
     this.vgpuLock = k.model.mutex(k.vgpuLock, vgpu, d);
     this.released = k.model.atomic(vgpu + ":released", k.costs.atomicRmw, k.costs.atomicBounce, 0);
+  }
+
+  /**
+   * Gives this vGPU the kworker that runs its {@code release_work} and starts it (at time 0, once
+   * the model is laid out): it sleeps until SET_KVM(NULL) queues the work, runs
+   * __intel_vgpu_release, and ends. {@link #flushReleaseWork} ends it when the work was never queued.
+   */
+  public void startReleaseWorker(SimThread kworker) {
+    releaseWork = new SimSemaphore(vgpu + ":release_work", 0);
+    kworker.start(new ReleaseWorkFrame(), 0);
+  }
+
+  /** Whether release_work was queued (SET_KVM(NULL) while open). */
+  public boolean releaseWorkQueued() {
+    return releaseQueued;
+  }
+
+  /** The semaphore the kworker sleeps on: one {@code up} with nothing queued lets it end. */
+  public SimSemaphore releaseWork() {
+    return releaseWork;
   }
 
   /** Whether the vGPU is open (the kvmgt handle is valid). */
@@ -292,7 +328,8 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             t.send(group, unpinOne(gfn + p, pfns), 0);
             return;
           case 1:
-            if (t.retval != 1 && t.retval != KernelModel.RET_BUG) {
+            // after a BUG of the VM's container its failures are the oops's, not new WARNs
+            if (t.retval != 1 && t.retval != KernelModel.RET_BUG && !vm.container().crashed()) {
               findings.add(new Finding(Finding.Kind.WARN, vm.name(), "gvt_unpin_guest_page",
                   vgpu + ": unpin of gfn 0x" + Long.toHexString(gfn + p) + " returned " + t.retval));
             }
@@ -716,13 +753,67 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
 
     @Override
     protected void run(SimThread t) {
-      kvm = kvmArg;
+      if (pc == 0) {
+        kvm = kvmArg;
+        if (kvmArg != null || !handleValid) {
+          t.ret(0);
+          return;
+        }
+        // KVM went away while the vGPU is open: schedule_work(&vdev->release_work)
+        if (releaseWork == null) {
+          throw new org.vfiosim.sim.SimulationError(vgpu + ": SET_KVM(NULL) while open queues release_work,"
+              + " but this model gave the vGPU no kworker (Kvmgt.startReleaseWorker)");
+        }
+        releaseQueued = true;
+        pc = 1;
+        if (!t.up(releaseWork)) {
+          return;
+        }
+      }
       t.ret(0);
     }
 
     @Override
     public String function() {
       return "intel_vgpu_group_notifier";
+    }
+  }
+
+  /**
+   * The kworker running intel_vgpu_release_work(): once woken, __intel_vgpu_release if the work
+   * was queued (the {@code released} guard makes a second release a no-op), then it ends.
+   */
+  private final class ReleaseWorkFrame extends KFrame {
+    @Override
+    protected void run(SimThread t) {
+      while (true) {
+        switch (pc) {
+          case 0:
+            pc = 1;
+            if (!t.down(releaseWork)) {
+              return;
+            }
+            continue;
+          case 1:
+            if (!releaseQueued) {
+              t.ret(0);
+              return;
+            }
+            pc = 2;
+            t.call(new ReleaseFrame());
+            return;
+          case 2:
+            t.ret(0);
+            return;
+          default:
+            throw new IllegalStateException("pc " + pc);
+        }
+      }
+    }
+
+    @Override
+    public String function() {
+      return "intel_vgpu_release_work";
     }
   }
 
@@ -810,6 +901,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             continue;
           case 6:
             kvm.users.value++;
+            guestKvm = kvm;
             handleValid = true;
             pc = 7;
             if (!t.lock(vgpuLock, KernelModel.AT_VGPU_ACTIVATE)) { // intel_gvt_activate_vgpu (5.x: vgpu_lock)
@@ -892,6 +984,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             released.value = 1;
+            releaseStartedAt = t.now;
             pc = 2;
             if (!t.lock(vgpuLock, KernelModel.AT_VGPU_DEACTIVATE)) { // intel_gvt_deactivate_vgpu
               return;
@@ -917,6 +1010,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             t.send(group, new VfioGroup.UnregisterNotifier(VfioGroup.IOMMU_NOTIFY, Kvmgt.this), 0);
             return;
           case 3:
+            iommuNotifierGoneAt = t.now;
             warnIf(t.retval, "vfio_unregister_notifier for iommu failed");
             pc = 4;
             t.send(group, new VfioGroup.UnregisterNotifier(VfioGroup.GROUP_NOTIFY, Kvmgt.this), 0);
@@ -925,12 +1019,13 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             warnIf(t.retval, "vfio_unregister_notifier for group failed");
             t.cost(k.costs.atomicRmw); // module_put
             pc = 5;
-            if (!t.atomic(kvm.users)) { // kvmgt_guest_exit: kvm_put_kvm
+            if (!t.atomic(guestKvm.users)) { // kvmgt_guest_exit: kvm_put_kvm(info->kvm)
               return;
             }
             continue;
           case 5:
-            kvm.users.value--;
+            guestKvm.users.value--;
+            guestKvm = null;
             pc = 6;
             continue;
           case 6: // gvt_cache_destroy: one entry per cache_lock hold
@@ -957,6 +1052,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
             pc = 6;
             continue;
           case 9:
+            cacheDestroyedAt = t.now;
             if (k.gen.kvmgtHoldsGroup()) {
               pc = 10;
               t.send(group, new VfioGroup.PutExternalUser(true), 0);
@@ -976,7 +1072,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     }
 
     private void warnIf(long ret, String what) {
-      if (ret != 0) {
+      if (ret != 0 && ret != KernelModel.RET_BUG) { // after a BUG the container is gone: no WARN on top
         findings.add(new Finding(Finding.Kind.WARN, vm.name(), "__intel_vgpu_release", vgpu + ": " + what + ": " + ret));
       }
     }

@@ -123,6 +123,11 @@ public final class ResultsJson {
     ObjectNode n = JSON.createObjectNode();
     n.put("count", o.count());
     n.put("errors", o.errors());
+    Map<String, Long> errnos = o.errnos();
+    if (!errnos.isEmpty()) { // failed calls by errno (BUG: the call hit the kernel's BUG())
+      ObjectNode e = n.putObject("errnos");
+      errnos.forEach(e::put);
+    }
     n.put("mean_cycles", round1(o.mean()));
     n.put("p50_cycles", o.percentile(50));
     n.put("p90_cycles", o.percentile(90));

@@ -21,6 +21,12 @@ public final class OpStats {
   private long[] pageCount;
   private long[] pageTotal;
   private TreeMap<Long, long[]> morePages;
+  /**
+   * Failed calls by errno: index n counts -n for n in [1, MAX_ERRNO]; index 0 counts BUG
+   * (Long.MIN_VALUE), index MAX_ERRNO + 1 any other negative value. Allocated at the first error.
+   */
+  private long[] errnoCounts;
+  private static final int MAX_ERRNO = 4095;
 
   public OpStats(String name) {
     this.name = name;
@@ -58,7 +64,60 @@ public final class OpStats {
     }
   }
 
+  /**
+   * Records one call that returned {@code ret}: an error when negative (a kernel errno, or {@code
+   * Long.MIN_VALUE} for a call that hit BUG), counted by errno.
+   */
+  public void recordCall(long cycles, long pages, long ret) {
+    record(cycles, pages, ret < 0);
+    if (ret < 0) {
+      if (errnoCounts == null) {
+        errnoCounts = new long[MAX_ERRNO + 2];
+      }
+      errnoCounts[errnoIndex(ret)]++;
+    }
+  }
+
+  private static int errnoIndex(long ret) {
+    if (ret == Long.MIN_VALUE) {
+      return 0;
+    }
+    return ret >= -MAX_ERRNO ? (int) -ret : MAX_ERRNO + 1;
+  }
+
+  /**
+   * Failed calls by what they returned, in errno order: {@code -ENOMEM} style names (the number for
+   * an errno without a name), then {@code BUG}, then {@code other}. Empty when no call failed or
+   * when the failures were recorded without their value.
+   */
+  public Map<String, Long> errnos() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    if (errnoCounts == null) {
+      return out;
+    }
+    for (int n = 1; n <= MAX_ERRNO; n++) {
+      if (errnoCounts[n] > 0) {
+        out.put(org.vfiosim.kernel.Errno.name(-n), errnoCounts[n]);
+      }
+    }
+    if (errnoCounts[0] > 0) {
+      out.put("BUG", errnoCounts[0]);
+    }
+    if (errnoCounts[MAX_ERRNO + 1] > 0) {
+      out.put("other", errnoCounts[MAX_ERRNO + 1]);
+    }
+    return out;
+  }
+
   public void merge(OpStats o) {
+    if (o.errnoCounts != null) {
+      if (errnoCounts == null) {
+        errnoCounts = new long[MAX_ERRNO + 2];
+      }
+      for (int i = 0; i < errnoCounts.length; i++) {
+        errnoCounts[i] += o.errnoCounts[i];
+      }
+    }
     count += o.count;
     errors += o.errors;
     total += o.total;
@@ -95,6 +154,7 @@ public final class OpStats {
     pageCount = null;
     pageTotal = null;
     morePages = null;
+    errnoCounts = null;
   }
 
   public long count() {

@@ -62,21 +62,24 @@ public final class GvtFleet {
       double gttUnmapShare,
       int gttWorkingSet,
       long hotplugMem,
-      double churnIntervalMs) {}
+      double churnIntervalMs,
+      double gttHotplugShare) {}
 
   /** What a built fleet exposes to the run: its kernel model and the per-VM / per-GPU results. */
   public static final class Fleet {
     public final KernelModel k;
     public final Params p;
+    public final FleetFaults faults;
     final List<VmRun> vms = new ArrayList<>();
     final List<GpuRun> gpus = new ArrayList<>();
     final long durationCycles;
     final long uptimeCycles;
     final double cpuGhz;
 
-    Fleet(KernelModel k, Params p, long durationCycles, double cpuGhz) {
+    Fleet(KernelModel k, Params p, FleetFaults faults, long durationCycles, double cpuGhz) {
       this.k = k;
       this.p = p;
+      this.faults = faults;
       this.durationCycles = durationCycles;
       this.uptimeCycles = Math.round(p.guestUptimeMs() * cpuGhz * 1_000_000);
       this.cpuGhz = cpuGhz;
@@ -101,6 +104,20 @@ public final class GvtFleet {
     long errors;
     int vcpusDone;
     SimThread qemuThread;
+    /** qemu-crash fault: how long after the end of boot QEMU crashes, else Long.MAX_VALUE. */
+    long crashAfter = Long.MAX_VALUE;
+    /** When this VM's QEMU crashes (bootEnd + crashAfter), else Long.MAX_VALUE. */
+    long crashAt = Long.MAX_VALUE;
+    /** When the guest stops: workEnd, or the crash. */
+    long guestEnd;
+    /** What the crash left (qemu-crash): locked_vm and pinned pages when the mm went, -1 before. */
+    long lockedVmAtExit = -1;
+    long pinsAtExit = -1;
+    /** release-race: when QEMU dropped the groups from KVM, and when its UNMAP_DMA of RAM began. */
+    long groupDelAt = -1;
+    long raceUnmapAt = -1;
+    /** The kworkers of this VM's release-race vGPUs (null for the others). */
+    SimThread[] kworkers;
     /** Released once per vGPU when QEMU has opened the vGPUs: the guests start. */
     final org.vfiosim.sim.SimSemaphore booted;
     /** Released by each guest when it stops. */
@@ -135,10 +152,10 @@ public final class GvtFleet {
   }
 
   /** Builds the fleet on a fresh kernel model. */
-  public static Fleet build(Costs costs, Generation gen, Params p, long seed, double cpuGhz) {
+  public static Fleet build(Costs costs, Generation gen, Params p, FleetFaults faults, long seed, double cpuGhz) {
     KernelModel k = new KernelModel(costs, gen);
     long duration = Math.round(p.durationMs() * cpuGhz * 1_000_000);
-    Fleet f = new Fleet(k, p, duration, cpuGhz);
+    Fleet f = new Fleet(k, p, faults, duration, cpuGhz);
     int gpus = gpuCount(p);
     long total = (long) p.vms() * p.vgpusPerVm();
     long perGpu = (total + gpus - 1) / gpus;
@@ -176,13 +193,18 @@ public final class GvtFleet {
     for (int i = 0; i < p.vms(); i++) {
       String name = "vm" + i;
       Domain d = f.gpus.get(gpuOf[i * p.vgpusPerVm()]).gpu.domain();
-      KernelModel.Vm vm = k.addVm(name, d, KernelModel.VmSpec.defaults(p.guestMem()));
+      KernelModel.Vm vm = k.addVm(name, d, vmSpec(p, faults, name));
       VmRun run = new VmRun(vm);
+      if (faults.crashVms().contains(name)) {
+        run.crashAfter = Math.round(faults.crashAtMs() * cpuGhz * 1_000_000);
+      }
+      run.kworkers = new SimThread[p.vgpusPerVm()];
       f.vms.add(run);
       SplittableRandom vmRandom = new SplittableRandom(mix(seed, i));
       for (int j = 0; j < p.vgpusPerVm(); j++) {
         GpuRun g = f.gpus.get(gpuOf[i * p.vgpusPerVm() + j]);
-        KernelModel.Vgpu v = k.addVgpu(name + "v" + j, vm, g.gpu, 1, true);
+        String vgpuName = name + "v" + j;
+        KernelModel.Vgpu v = k.addVgpu(vgpuName, vm, g.gpu, 1, !faults.buggyVendorVgpus().contains(vgpuName));
         run.vgpus.add(v);
         if (!g.vms.contains(run)) {
           g.vms.add(run);
@@ -212,12 +234,34 @@ public final class GvtFleet {
       g.serviceThread = kthread(k, g, "/gvt_service_thread");
       g.timerThread = kthread(k, g, "/tbs_timer");
     }
+    // release-race: a kworker per such vGPU for kvmgt's release_work (made last: the other
+    // threads keep their ids, so a run without the fault is unchanged)
+    for (VmRun run : f.vms) {
+      for (int j = 0; j < run.vgpus.size(); j++) {
+        KernelModel.Vgpu v = run.vgpus.get(j);
+        if (faults.raceVgpus().contains(v.name())) {
+          SimThread t = k.model.idleThread(v.name() + "/kworker", run.vm.domain());
+          t.attachment = Task.kthread(t.name);
+          t.process = run.vm.name();
+          run.kworkers[j] = t;
+        }
+      }
+    }
     return f;
   }
 
+  /** The VM's process and container: the defaults, with the rlimit-memlock and dma-entry-limit faults. */
+  private static KernelModel.VmSpec vmSpec(Params p, FleetFaults faults, String vm) {
+    KernelModel.VmSpec d = KernelModel.VmSpec.defaults(p.guestMem());
+    long memlock = faults.rlimitVms().contains(vm) ? faults.rlimitPages() : d.rlimitMemlockPages();
+    int dmaLimit = faults.dmaLimitVms().contains(vm) ? faults.dmaLimit() : d.dmaEntryLimit();
+    return new KernelModel.VmSpec(d.mem(), memlock, d.capIpcLock(), d.type1v2(), d.iommuBacked(), d.backing(), dmaLimit);
+  }
+
   /** The fleet as a runnable scenario: invariants, kernel findings and the vms / gpus sections. */
-  public static Scenario scenario(Costs costs, Generation gen, Params p, long seed, double cpuGhz) {
-    Fleet f = build(costs, gen, p, seed, cpuGhz);
+  public static Scenario scenario(Costs costs, Generation gen, Params p, FleetFaults faults, long seed,
+      double cpuGhz) {
+    Fleet f = build(costs, gen, p, faults, seed, cpuGhz);
     List<Invariant> inv = new ArrayList<>(f.k.invariants());
     inv.addAll(f.k.teardownInvariants());
     inv.add(Invariant.of("every submitted workload completed and every VM shut down", () -> fleetViolations(f)));
@@ -242,6 +286,11 @@ public final class GvtFleet {
       g.timerThread.neverCrossDomain();
     }
     for (VmRun run : f.vms) {
+      for (int j = 0; j < run.kworkers.length; j++) {
+        if (run.kworkers[j] != null) {
+          run.vgpus.get(j).kvmgt().startReleaseWorker(run.kworkers[j]);
+        }
+      }
       run.qemuThread.start(new Qemu(f, run), 0);
       for (GuestVcpu v : run.vcpus) {
         v.thread.start(v, 0);
@@ -368,6 +417,78 @@ public final class GvtFleet {
     out.put("fleet", fleet);
     out.put("vms", vms);
     out.put("gpus", gpus);
+    if (f.faults.any()) {
+      out.put("faults", faultResults(f));
+    }
+    return out;
+  }
+
+  /** What each configured fault did (results.json {@code faults}). */
+  private static Map<String, Object> faultResults(Fleet f) {
+    FleetFaults fl = f.faults;
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Object> buggy = new ArrayList<>();
+    List<Object> crashes = new ArrayList<>();
+    List<Object> races = new ArrayList<>();
+    List<Object> limits = new ArrayList<>();
+    for (VmRun run : f.vms) {
+      String vm = run.vm.name();
+      for (KernelModel.Vgpu v : run.vgpus) {
+        if (fl.buggyVendorVgpus().contains(v.name())) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("vgpu", v.name());
+          m.put("vm", vm);
+          m.put("notifier_calls", run.vm.container().t1.notifierCalls());
+          m.put("container_bug", run.vm.container().crashed());
+          buggy.add(m);
+        }
+        if (fl.raceVgpus().contains(v.name())) {
+          Kvmgt kv = v.kvmgt();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("vgpu", v.name());
+          m.put("vm", vm);
+          m.put("group_del_cycles", run.groupDelAt);
+          m.put("release_start_cycles", kv.releaseStartedAt);
+          m.put("notifier_unregistered_cycles", kv.iommuNotifierGoneAt);
+          m.put("cache_destroyed_cycles", kv.cacheDestroyedAt);
+          m.put("unmap_cycles", run.raceUnmapAt);
+          m.put("unmap_in_window", run.raceUnmapAt >= 0 && kv.iommuNotifierGoneAt >= 0
+              && run.raceUnmapAt >= kv.iommuNotifierGoneAt
+              && (kv.cacheDestroyedAt < 0 || run.raceUnmapAt < kv.cacheDestroyedAt));
+          m.put("container_bug", run.vm.container().crashed());
+          races.add(m);
+        }
+      }
+      if (fl.crashVms().contains(vm)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vm", vm);
+        m.put("crash_cycles", run.crashAt);
+        m.put("locked_vm_at_exit", run.lockedVmAtExit);
+        m.put("pinned_pages_at_exit", run.pinsAtExit);
+        m.put("pinned_pages_after_close", run.vm.mm().state.totalPins());
+        m.put("mappings_after_close", run.vm.container().t1.dmaCount());
+        m.put("fds_closed_cycles", run.shutdownEnd);
+        crashes.add(m);
+      }
+      boolean rl = fl.rlimitVms().contains(vm);
+      boolean dl = fl.dmaLimitVms().contains(vm);
+      if (rl || dl) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vm", vm);
+        if (rl) {
+          m.put("rlimit_memlock_pages", fl.rlimitPages());
+        }
+        if (dl) {
+          m.put("dma_entry_limit", fl.dmaLimit());
+        }
+        m.put("errors", run.errors);
+        limits.add(m);
+      }
+    }
+    out.put("buggy_vendor", buggy);
+    out.put("qemu_crash", crashes);
+    out.put("release_race", races);
+    out.put("limits", limits);
     return out;
   }
 
@@ -506,7 +627,7 @@ public final class GvtFleet {
             long gap = Math.max(1, Math.round(-Math.log(1 - r.nextDouble()) / rate * f.cpuGhz * 1e9));
             boolean workload = r.nextDouble() * rate < f.p.workloadRateHz();
             nextArrival += gap;
-            if (nextArrival >= run.workEnd) {
+            if (nextArrival >= run.guestEnd) { // the end of the run, or QEMU (and with it this vCPU) dies
               pc = 90;
               continue;
             }
@@ -552,6 +673,10 @@ public final class GvtFleet {
             } else {
               long ws = f.p.gttWorkingSet();
               gfn = big ? gttBase + (r.nextLong(Math.max(1, ws / 512)) * 512) : gttBase + r.nextLong(ws);
+              if (!big && f.p.gttHotplugShare() > 0 && r.nextDouble() < f.p.gttHotplugShare()) {
+                // a page of the hot-plug region (which may be unplugged just now: then the pin fails)
+                gfn = ramPages + r.nextLong(Math.min(ws, f.p.hotplugMem() / PAGE_SIZE));
+              }
               slot = -1;
             }
             note(gfn * 4 + (size == PAGE_SIZE ? 1 : 2));
@@ -666,11 +791,32 @@ public final class GvtFleet {
     private final VmRun run;
     private int i;
     private boolean hotplugMapped;
+    private boolean lastWasMap;
     private long nextChurn;
+    /** qemu-crash: the process died; its fds are closed by the kernel, not by QEMU. */
+    private boolean crashed;
+    /** release-race: groups already dropped from KVM; RAM unmapped before the device fds close. */
+    private final boolean[] groupDeleted;
+    private boolean raceOrder;
+    private boolean devicesClosed;
+    private int closeStep;
+    /** What a crashed QEMU's exit does to each group, in close_files() order (see case 60). */
+    private static final VfioGroup.Msg[] CRASH_CLOSE = {
+        new VfioGroup.CloseGroupFd(), new VfioGroup.ReleaseDevice(), new VfioGroup.KvmGroupDel()};
 
     Qemu(Fleet f, VmRun run) {
       this.f = f;
       this.run = run;
+      this.groupDeleted = new boolean[run.vgpus.size()];
+    }
+
+    private boolean racing() {
+      for (KernelModel.Vgpu v : run.vgpus) {
+        if (f.faults.raceVgpus().contains(v.name())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private Container container() {
@@ -694,13 +840,13 @@ public final class GvtFleet {
             if (f.p.hotplugMem() > 0) {
               pc = 2;
               t.send(container(), new Container.MapDma(ramSize(), f.p.hotplugMem(), QEMU_RAM_BASE + ramSize(), 3), 0);
-              hotplugMapped = true;
               return;
             }
             pc = 3;
             continue;
           case 2:
             check(t);
+            hotplugMapped = t.retval == 0;
             pc = 3;
             continue;
           case 3:
@@ -711,6 +857,10 @@ public final class GvtFleet {
             if (i >= run.vgpus.size()) {
               run.bootEnd = t.now;
               run.workEnd = t.now + f.durationCycles;
+              if (run.crashAfter != Long.MAX_VALUE) {
+                run.crashAt = t.now + run.crashAfter;
+              }
+              run.guestEnd = Math.min(run.workEnd, run.crashAt);
               i = 0;
               pc = 6;
               continue;
@@ -731,13 +881,12 @@ public final class GvtFleet {
               }
               continue;
             }
-            // QEMU calls into the host's VFIO core again only at shutdown
-            t.noCrossDomainBefore(run.workEnd);
             nextChurn = f.p.churnIntervalMs() > 0 ? t.now + churnCycles() : Long.MAX_VALUE;
+            promiseHorizon(t);
             pc = 10;
             continue;
           case 10: { // run: churn the hot-plug region, or wait for the end
-            long next = Math.min(nextChurn, run.workEnd);
+            long next = Math.min(nextChurn, Math.min(run.workEnd, run.crashAt));
             if (next > t.now) {
               pc = 11;
               if (!t.sleep(next - t.now)) {
@@ -749,12 +898,17 @@ public final class GvtFleet {
             continue;
           }
           case 11:
+            if (t.now >= run.crashAt) {
+              pc = 50;
+              continue;
+            }
             if (t.now >= run.workEnd) {
               pc = 20;
               continue;
             }
             nextChurn = t.now + churnCycles() / 2;
             pc = 12;
+            lastWasMap = !hotplugMapped;
             if (hotplugMapped) {
               hotplugMapped = false;
               t.send(container(), new Container.UnmapDma(ramSize(), f.p.hotplugMem()), 0);
@@ -765,7 +919,18 @@ public final class GvtFleet {
             return;
           case 12:
             check(t);
+            if (lastWasMap && t.retval != 0) {
+              hotplugMapped = false; // e.g. -ENOSPC: dma_entry_limit reached
+            }
+            promiseHorizon(t);
             pc = 10;
+            continue;
+          case 50: // qemu-crash: the process dies; do_exit: exit_mm() first (the mm is gone at once)
+            run.lockedVmAtExit = run.vm.mm().state.lockedVm();
+            run.pinsAtExit = run.vm.mm().state.totalPins();
+            run.vm.mm().exit();
+            crashed = true;
+            pc = 20; // its vCPU threads die with it; the vGPUs' queued GPU work drains
             continue;
           case 20: // shutdown: the guests stop (their drivers idle the GPU), then QEMU tears down
             i = 0;
@@ -786,7 +951,7 @@ public final class GvtFleet {
             if (i >= run.vgpus.size()) {
               run.shutdownStart = t.now;
               i = 0;
-              pc = 21;
+              pc = crashed ? 60 : racing() ? 70 : 21;
               continue;
             }
             KernelModel.Vgpu v = run.vgpus.get(i);
@@ -809,7 +974,7 @@ public final class GvtFleet {
           }
           case 21: // close each device fd: kvmgt's release destroys its cache (unpins everything)
             if (i >= run.vgpus.size()) {
-              pc = 23;
+              pc = raceOrder ? 25 : 23;
               continue;
             }
             pc = 22;
@@ -836,6 +1001,11 @@ public final class GvtFleet {
             continue;
           case 25:
             i = 0;
+            if (raceOrder && !devicesClosed) { // release-race: the device fds close after the unmap
+              devicesClosed = true;
+              pc = 21;
+              continue;
+            }
             pc = 26;
             continue;
           case 26: // per group: KVM drops it, QEMU unsets the container, closes the group fd
@@ -843,11 +1013,18 @@ public final class GvtFleet {
               pc = 30;
               continue;
             }
+            if (groupDeleted[i]) {
+              pc = 127;
+              continue;
+            }
             pc = 27;
             t.send(run.vgpus.get(i).group(), new VfioGroup.KvmGroupDel(), 0);
             return;
           case 27:
             check(t);
+            pc = 127;
+            continue;
+          case 127:
             pc = 28;
             t.send(run.vgpus.get(i).group(), new VfioGroup.UnsetContainer(), 0);
             return;
@@ -861,9 +1038,85 @@ public final class GvtFleet {
             i++;
             pc = 26;
             continue;
-          case 30: // tell each GPU this VM is gone
+          case 30: // a release_work never queued: its kworker ends
             i = 0;
-            pc = 31;
+            pc = 80;
+            continue;
+          case 80: {
+            if (i >= run.vgpus.size()) {
+              i = 0;
+              pc = 31; // tell each GPU this VM is gone
+              continue;
+            }
+            Kvmgt kv = run.vgpus.get(i).kvmgt();
+            boolean idle = run.kworkers[i] != null && !kv.releaseWorkQueued();
+            i++;
+            if (idle && !t.up(kv.releaseWork())) {
+              return;
+            }
+            continue;
+          }
+          // ---- qemu-crash: close_files() closes the fds in fd order: the group fd (opened before
+          // the device fd: container_users -1, the group stays attached), the device fd (kvmgt
+          // release: gvt_cache_destroy unpins; vfio_lock_acct finds no mm: -ESRCH), then the VM's
+          // last reference goes (kvmgt held one until its release): kvm_destroy_vm → the kvm-vfio
+          // device drops the last container user → type1 detach_group frees every mapping
+          case 60:
+            closeStep = 0;
+            i = 0;
+            pc = 61;
+            continue;
+          case 61: // per step, every vGPU's group
+            if (closeStep >= CRASH_CLOSE.length) {
+              pc = 30;
+              continue;
+            }
+            if (i >= run.vgpus.size()) {
+              closeStep++;
+              i = 0;
+              continue;
+            }
+            pc = 62;
+            t.send(run.vgpus.get(i).group(), CRASH_CLOSE[closeStep], 0);
+            return;
+          case 62:
+            check(t);
+            i++;
+            pc = 61;
+            continue;
+          // ---- release-race: KVM_DEV_VFIO_GROUP_DEL while the device is open (SET_KVM(NULL):
+          // kvmgt queues release_work on its kworker), then UNMAP_DMA of guest RAM delay-us later
+          case 70:
+            run.groupDelAt = t.now;
+            i = 0;
+            pc = 71;
+            continue;
+          case 71:
+            if (i >= run.vgpus.size()) {
+              pc = 73;
+              long delay = Math.round(f.faults.raceDelayUs() * f.cpuGhz * 1000);
+              if (delay > 0 && !t.sleep(delay)) {
+                return;
+              }
+              continue;
+            }
+            if (!f.faults.raceVgpus().contains(run.vgpus.get(i).name())) {
+              i++;
+              continue;
+            }
+            groupDeleted[i] = true;
+            pc = 72;
+            t.send(run.vgpus.get(i).group(), new VfioGroup.KvmGroupDel(), 0);
+            return;
+          case 72:
+            check(t);
+            i++;
+            pc = 71;
+            continue;
+          case 73:
+            run.raceUnmapAt = t.now;
+            raceOrder = true;
+            pc = 23;
             continue;
           case 31: {
             List<Gvt> gvts = gvtsOf();
@@ -883,6 +1136,21 @@ public final class GvtFleet {
           default:
             throw new IllegalStateException("pc " + pc);
         }
+      }
+    }
+
+    /**
+     * QEMU calls into the host's VFIO core again only at shutdown (or when it crashes); before
+     * v5.7 also at the next churn: an UNMAP over kvmgt's pins runs kvmgt's notifier on this
+     * thread, and it unpins through vfio_unpin_pages(dev), a group lookup under vfio.group_lock.
+     */
+    private void promiseHorizon(SimThread t) {
+      long h = Math.min(run.workEnd, run.crashAt);
+      if (!f.k.gen.hasGroupApi()) {
+        h = Math.min(h, nextChurn);
+      }
+      if (h > t.now) {
+        t.noCrossDomainBefore(h);
       }
     }
 

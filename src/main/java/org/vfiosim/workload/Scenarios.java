@@ -36,23 +36,34 @@ public final class Scenarios {
    * silently ignored: it is an error (the defaults of every section stay, unread).
    */
   private static void rejectOtherKindsSettings(RunSettings s) {
-    var config = s.config();
     for (int i = 0; i < KINDS.size(); i++) {
-      String section = SECTIONS.get(i);
-      if (KINDS.get(i).equals(s.kind()) || !config.hasPath(section)) {
-        continue;
+      if (!KINDS.get(i).equals(s.kind())) {
+        rejectSet(s, SECTIONS.get(i), "is a setting of scenario kind " + KINDS.get(i) + ", not of " + s.kind()
+            + " (vfiosim.scenario)");
       }
-      List<String> keys = new java.util.ArrayList<>();
-      config.getConfig(section).entrySet().forEach(e -> keys.add(e.getKey()));
-      java.util.Collections.sort(keys);
-      for (String key : keys) {
-        var origin = config.getValue(section + "." + key).origin();
-        boolean fromDefaults = origin.filename() != null
-            && java.nio.file.Path.of(origin.filename()).endsWith(java.nio.file.Path.of("conf", "application.conf"));
-        if (!fromDefaults) {
-          throw new UserError(org.vfiosim.config.ConfigLoader.where(origin) + section + "." + key
-              + " is a setting of scenario kind " + KINDS.get(i) + ", not of " + s.kind() + " (vfiosim.scenario)");
-        }
+    }
+    if (!s.kind().equals("gvt-fleet")) {
+      for (String section : FleetFaults.keys()) {
+        rejectSet(s, section, "is a fault of scenario kind gvt-fleet, not of " + s.kind() + " (vfiosim.scenario)");
+      }
+    }
+  }
+
+  /** Any key under {@code section} set outside conf/application.conf is an error: {@code why}. */
+  private static void rejectSet(RunSettings s, String section, String why) {
+    var config = s.config();
+    if (!config.hasPath(section)) {
+      return;
+    }
+    List<String> keys = new java.util.ArrayList<>();
+    config.getConfig(section).entrySet().forEach(e -> keys.add(e.getKey()));
+    java.util.Collections.sort(keys);
+    for (String key : keys) {
+      var origin = config.getValue(section + "." + key).origin();
+      boolean fromDefaults = origin.filename() != null
+          && java.nio.file.Path.of(origin.filename()).endsWith(java.nio.file.Path.of("conf", "application.conf"));
+      if (!fromDefaults) {
+        throw new UserError(org.vfiosim.config.ConfigLoader.where(origin) + section + "." + key + " " + why);
       }
     }
   }
@@ -81,7 +92,8 @@ public final class Scenarios {
         c.doubleBetween(f + "gtt-unmap-share", 0, 1),
         c.intBetween(f + "gtt-working-set", 1, 1 << 20),
         c.bytesBetween(f + "hotplug-mem", 0, guestMem / 2),
-        c.doubleBetween(f + "churn-interval-ms", 0, 1e7));
+        c.doubleBetween(f + "churn-interval-ms", 0, 1e7),
+        c.doubleBetween(f + "gtt-hotplug-share", 0, 1));
     if (p.hotplugMem() % (2L << 20) != 0) {
       throw c.bad(f + "hotplug-mem", "must be a multiple of 2M, got " + p.hotplugMem());
     }
@@ -95,6 +107,10 @@ public final class Scenarios {
     if (ramPages < (long) p.gttWorkingSet() + p.ctxPages() + 2048) {
       throw c.bad(f + "gtt-working-set", "and ctx-pages must fit in guest RAM below the hot-plug region");
     }
+    if (p.gttHotplugShare() > 0 && p.hotplugMem() == 0) {
+      throw c.bad(f + "gtt-hotplug-share", "needs a hot-plug region (vfiosim.fleet.hotplug-mem > 0)");
+    }
+    FleetFaults faults = FleetFaults.of(c, p);
     Costs costs;
     try {
       costs = new Costs(s.costs());
@@ -102,7 +118,7 @@ public final class Scenarios {
       throw new UserError(s.loaded().costsFile() + ": " + e.getMessage());
     }
     Generation gen = Generation.parse(s.generation()).orElseThrow();
-    return GvtFleet.scenario(costs, gen, p, s.seed(), s.cpuGhz());
+    return GvtFleet.scenario(costs, gen, p, faults, s.seed(), s.cpuGhz());
   }
 
   private static Scenario mutexBench(ConfigView c) {
