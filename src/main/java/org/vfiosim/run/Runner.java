@@ -77,6 +77,7 @@ public final class Runner {
     }
     List<Finding> findings = new ArrayList<>(p.scenario().findings().get());
     findings.addAll(EndChecks.deadlocks(m));
+    findings.addAll(EndChecks.lockOrder(m, s.cpuGhz()));
 
     boolean complete = o.status() == TimeKeeper.Status.QUIESCENT;
     List<SimLock> top = new ArrayList<>(m.locks());

@@ -112,6 +112,7 @@ public final class Model {
       return c;
     }
     c = new LockClass(name, kind, acquire, release, handoff);
+    c.id = lockClasses.size();
     lockClasses.put(name, c);
     return c;
   }

@@ -38,6 +38,11 @@ public final class SimThread {
   /** Proxy threads run a remote call on behalf of a thread of another shard. */
   final boolean proxy;
   int originShard = -1;
+  /**
+   * A proxy's calling thread (on another shard, waiting for the reply): lockdep counts its held
+   * locks and frames as this thread's, as the kernel's one thread would. Null otherwise.
+   */
+  SimThread origin;
 
   long wakeTime;
   long wakeKey;
@@ -161,6 +166,9 @@ public final class SimThread {
       pendingSite = site;
       yieldAt(now, key);
       return false;
+    }
+    if (heldCount > 0 || origin != null) {
+      shard.lockdep.acquire(this, l.cls.id);
     }
     return l.request(this, mode, site);
   }
@@ -363,6 +371,9 @@ public final class SimThread {
         CallSite site = pendingSite;
         pendingLock = null;
         pendingSite = null;
+        if (heldCount > 0 || origin != null) {
+          shard.lockdep.acquire(this, l.cls.id);
+        }
         if (!l.request(this, pendingMode, site)) {
           return;
         }
