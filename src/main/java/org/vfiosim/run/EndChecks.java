@@ -118,6 +118,20 @@ public final class EndChecks {
         .append(e.thread()).append(" (").append(e.stack()).append(')');
   }
 
+  /**
+   * The DEADLOCK findings of a run stopped mid-way: wait-for cycles only (a cycle never resolves;
+   * a thread waiting behind a running one would have gone on).
+   */
+  public static List<Finding> deadlockCycles(Model m) {
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : deadlocks(m)) {
+      if (f.message().startsWith("wait-for cycle")) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
   /** The cycle starting at its lowest thread id, so the report does not depend on the entry point. */
   private static List<SimThread> rotate(List<SimThread> cycle) {
     int min = 0;

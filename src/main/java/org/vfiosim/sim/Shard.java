@@ -101,10 +101,19 @@ public final class Shard {
     windowEnd = end;
     grantedEnd = Math.max(grantedEnd, end);
     EventHeap h = heap;
-    while (!h.isEmpty() && h.peekTime() < end) {
-      SimThread t = h.pop();
-      clock = t.wakeTime;
-      t.wake();
+    SimThread t = null;
+    try {
+      while (!h.isEmpty() && h.peekTime() < end) {
+        t = h.pop();
+        clock = t.wakeTime;
+        t.wake();
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      // a frame threw (an injected actor crash, or a bug in the model): say where, stop the shard
+      if (t == null || e instanceof SimulationFailure) {
+        throw e;
+      }
+      throw SimulationFailure.of(this, t, e);
     }
   }
 

@@ -323,8 +323,13 @@ public final class SimThread {
   private <M> void deliver(SimActor<M> a, Object msg, long latency) {
     @SuppressWarnings("unchecked")
     M m = (M) msg;
+    if (now >= a.crashAt) {
+      throw new ActorCrash(a.name, msg.getClass().getSimpleName(), now);
+    }
     Frame h = a.receive(this, m);
     h.replyLatency = latency;
+    h.handlerOf = a;
+    h.handling = msg;
     call(h);
   }
 
@@ -334,6 +339,8 @@ public final class SimThread {
     f.caller = null;
     long latency = f.replyLatency;
     f.replyLatency = -1;
+    f.handlerOf = null;
+    f.handling = null;
     f.recycle();
     if (latency >= 0) {
       shard.messages++;
