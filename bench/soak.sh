@@ -4,12 +4,12 @@
 # run's virtual time (read from the progress lines), and the run's totals. A flat live heap after
 # warm-up means nothing accumulates per event; one that grows with the run is a leak.
 #   bench/soak.sh [VMS] [DURATION_MS] [vfiosim run arguments...]
-#   e.g. bench/soak.sh 512 2000 --threads 2        (the default: about 10^9 events)
+#   e.g. bench/soak.sh 512 5000 --threads 2        (the default: about 2.5 x 10^9 events)
 # The forced GCs cost a fraction of a second each and change no result.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VMS="${1:-512}"; shift || true
-DUR="${1:-2000}"; shift || true
+DUR="${1:-5000}"; shift || true
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 command -v jcmd >/dev/null || { echo "soak: jcmd (from the JDK) is needed" >&2; exit 2; }
@@ -29,15 +29,19 @@ while kill -0 "$PID" 2>/dev/null; do
   line="$(grep -a '^\[vfiosim\]' "$OUT/stderr" | tail -1 || true)"
   pct="$(sed -n 's/.*] *\([0-9]*\)% .*/\1/p' <<<"$line")"
   [ -n "$pct" ] || continue
-  while [ "$next" -lt "${#targets[@]}" ] && [ "$pct" -ge "${targets[$next]}" ]; do
+  # a target passed between two progress lines together with the next one is skipped
+  while [ "$((next + 1))" -lt "${#targets[@]}" ] && [ "$pct" -ge "${targets[$((next + 1))]}" ]; do
+    next=$((next + 1))
+  done
+  if [ "$pct" -ge "${targets[$next]}" ]; then
     before="$(wc -l <"$OUT/gc.log")"
     if jcmd "$PID" GC.run >/dev/null 2>&1; then
-      after="$(tail -n +"$((before + 1))" "$OUT/gc.log" | grep -a 'Pause Full (System.gc())' | tail -1 \
+      after="$( (tail -n +"$((before + 1))" "$OUT/gc.log" | grep -a 'Pause Full' || true) | tail -1 \
         | sed -n 's/.*->\([0-9]*[KMG]\)(.*/\1/p')"
       echo "${targets[$next]}|$pct|$after|$line" >>"$OUT/points"
     fi
     next=$((next + 1))
-  done
+  fi
 done
 wait "$PID" || true
 
