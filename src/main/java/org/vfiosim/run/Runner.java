@@ -45,6 +45,7 @@ public final class Runner {
     RunSettings s = RunSettings.of(l);
     Scenario sc = Scenarios.build(s);
     injectActorCrash(s, sc.model());
+    limits(s, null); // checks vfiosim.limits before anything runs (a sweep checks every point first)
     sc.layout(s.shards());
     return new Prepared(s, sc);
   }

@@ -98,6 +98,16 @@ class PartialRunCliTest {
   }
 
   @Test
+  void a_bad_limit_stops_a_sweep_before_any_point_runs() {
+    Path out = dir.resolve("sweep");
+    CliTest.Result r = CliTest.cli("sweep", "conf/scenarios/mutex-bench.conf", "--param",
+        "vfiosim.limits.hung-task-ms=1,-1", "--set", "vfiosim.workload.iterations=10", "--out", out.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("vfiosim.limits.hung-task-ms must be between 0 and").doesNotContain("\tat ");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   @Timeout(180)
   void sigterm_writes_partial_results_before_the_jvm_exits() throws Exception {
     Path out = dir.resolve("term");
