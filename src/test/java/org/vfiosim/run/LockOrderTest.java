@@ -168,6 +168,11 @@ class LockOrderTest {
     assertThat(of(r, Finding.Kind.DEADLOCK)).isEmpty();
     assertThat(r.complete()).isTrue();
     assertThat(r.exitStatus()).isZero(); // LOCK_ORDER does not fail a run
+    // the summary lays it out like lockdep: the headline, then one line per order with its stack
+    assertThat(org.vfiosim.report.Summary.render(r, null)).contains(
+        "  LOCK_ORDER inner_fn: possible circular locking dependency:\n"
+            + "    &b->lock taken while holding &a->lock at 0.033 us by one (outer_fn > inner_fn)\n"
+            + "    then &a->lock taken while holding &b->lock at 3.367 us by two (outer_fn > inner_fn)\n");
   }
 
   @Test
