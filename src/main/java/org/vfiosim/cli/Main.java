@@ -72,8 +72,18 @@ public final class Main implements Runnable {
       err.flush();
       return 2;
     }
-    err.println("vfiosim: internal error (please report): " + e);
-    e.printStackTrace(err);
+    // A bug in the simulator: one line for the user, the stack trace in a log file.
+    String where;
+    try {
+      java.nio.file.Path log = java.nio.file.Files.createTempFile("vfiosim-error-", ".log");
+      try (PrintWriter pw = new PrintWriter(java.nio.file.Files.newBufferedWriter(log))) {
+        e.printStackTrace(pw);
+      }
+      where = "; stack trace in " + log;
+    } catch (java.io.IOException | RuntimeException io) {
+      where = "";
+    }
+    err.println("vfiosim: internal error (please report): " + e + where);
     err.flush();
     return 1;
   }

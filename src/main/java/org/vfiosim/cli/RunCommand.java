@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
 import org.vfiosim.report.RunOutputs;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
+import org.vfiosim.sim.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,14 +84,47 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed());
     ProgressPrinter progress = noProgress ? null
         : new ProgressPrinter(System.err, p.scenario().expectedEndCycles(), s.cpuGhz());
-    RunResult r = Runner.run(p, n, progress, limit);
-    if (progress != null) {
-      progress.finish();
+    // Ctrl-C / SIGTERM: stop at the next window boundary and write partial results before the
+    // JVM exits (with the signal's status); the hook waits for them.
+    StopSignal stop = new StopSignal();
+    CountDownLatch written = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.request("interrupted by a signal (SIGINT or SIGTERM)");
+      try {
+        written.await(HOOK_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vfiosim-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      RunResult r = Runner.run(p, n, progress, limit, stop);
+      if (progress != null) {
+        progress.finish();
+      }
+      RunOutputs.write(dir, r, limit);
+      var outw = spec.commandLine().getOut();
+      outw.print(Summary.render(r, dir.toString()));
+      outw.flush();
+      if (!r.complete()) {
+        var err = spec.commandLine().getErr();
+        String log = r.failure() == null ? "" : "; stack trace in " + RunOutputs.writeErrorLog(dir, r.failure());
+        err.println("vfiosim: run " + r.status() + "; partial results (\"complete\": false) in " + dir + log);
+        err.flush();
+      } else {
+        RunOutputs.removeErrorLog(dir);
+      }
+      return r.exitStatus();
+    } finally {
+      written.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down (the hook is running): it exits once it sees the latch
+      }
     }
-    RunOutputs.write(dir, r, limit);
-    var outw = spec.commandLine().getOut();
-    outw.print(Summary.render(r, dir.toString()));
-    outw.flush();
-    return r.exitStatus();
   }
+
+  /** How long the shutdown hook waits for partial results to be written. */
+  static final long HOOK_WAIT_SECONDS = 60;
 }

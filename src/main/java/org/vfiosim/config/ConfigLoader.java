@@ -4,11 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -52,32 +56,38 @@ public final class ConfigLoader {
       file = home.resolve("conf/scenarios").resolve(name + ".conf");
     }
     Config user = parseFile(file, "scenario");
-    if (!user.hasPath("vfiosim.scenario")) {
+    if (!hasPath(user, "vfiosim.scenario")) {
       throw new UserError(file + ": missing vfiosim.scenario (the scenario kind, e.g. mutex-bench)");
     }
     for (String s : sets) {
-      user = parseSet(s).withFallback(user);
+      Config one = parseSet(s);
+      checkKnown(one, one, defaults, "vfiosim"); // alone: a later --set may hide it in the merge
+      user = one.withFallback(user);
     }
-    checkKnown(user, defaults, "vfiosim");
     Config merged;
     try {
       merged = user.withFallback(defaults).resolve();
     } catch (ConfigException e) {
-      throw new UserError(oneLine(e));
+      checkKnown(user, user, defaults, "vfiosim"); // an unknown key is the clearer message
+      throw new UserError(naming(file, oneLine(e)));
     }
+    checkKnown(user, merged, defaults, "vfiosim");
     Path costsFile = costsOverride;
     if (costsFile == null) {
-      String c = merged.getString("vfiosim.costs");
-      costsFile = c.endsWith(".conf") ? home.resolve(c) : home.resolve("conf/costs").resolve(c + ".conf");
+      String c = new ConfigView(merged).getString("vfiosim.costs");
+      try {
+        costsFile = c.endsWith(".conf") ? home.resolve(c) : home.resolve("conf/costs").resolve(c + ".conf");
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ConfigView(merged).bad("vfiosim.costs", "is not a file name: " + e.getReason());
+      }
+      if (!Files.isRegularFile(costsFile)) {
+        throw new ConfigView(merged).bad("vfiosim.costs", "names no cost model: " + costsFile
+            + ": no such cost model file");
+      }
     }
     Config defaultCosts = parseFile(home.resolve(DEFAULT_COSTS), "cost model");
     Config costs = parseFile(costsFile, "cost model");
-    checkKnown(costs, defaultCosts, "costs");
-    try {
-      costs = costs.withFallback(defaultCosts).resolve();
-    } catch (ConfigException e) {
-      throw new UserError(oneLine(e));
-    }
+    costs = checkedCosts(costs, defaultCosts, costsFile);
     String base = file.getFileName().toString();
     String scenarioName = base.endsWith(".conf") ? base.substring(0, base.length() - 5) : base;
     return new Loaded(merged, costs, scenarioName, file, costsFile);
@@ -92,12 +102,36 @@ public final class ConfigLoader {
     if (costsFile == null) {
       return defaultCosts.resolve();
     }
-    Config costs = parseFile(costsFile, "cost model");
-    checkKnown(costs, defaultCosts, "costs");
+    return checkedCosts(parseFile(costsFile, "cost model"), defaultCosts, costsFile);
+  }
+
+  /** A cost model ({@code file}) over the default one, its keys checked, resolved. */
+  private static Config checkedCosts(Config costs, Config defaultCosts, Path file) {
+    Config merged;
     try {
-      return costs.withFallback(defaultCosts).resolve();
+      merged = costs.withFallback(defaultCosts).resolve();
     } catch (ConfigException e) {
-      throw new UserError(oneLine(e));
+      checkKnown(costs, costs, defaultCosts, "costs");
+      throw new UserError(naming(file, oneLine(e)));
+    }
+    checkKnown(costs, merged, defaultCosts, "costs");
+    return merged;
+  }
+
+  /**
+   * A merge error names where it broke, which may be the defaults a user's value clashed with:
+   * then the user's file leads the message too (a --set names itself).
+   */
+  private static String naming(Path file, String m) {
+    return m.contains(file.getFileName().toString()) || m.contains("--set ") ? m : file + ": " + m;
+  }
+
+  /** {@code c.hasPath(path)}, where a substitution on the way counts as present. */
+  private static boolean hasPath(Config c, String path) {
+    try {
+      return c.hasPath(path);
+    } catch (ConfigException.NotResolved e) {
+      return true;
     }
   }
 
@@ -108,7 +142,9 @@ public final class ConfigLoader {
     try {
       return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new UserError(oneLine(e));
+      String m = oneLine(e);
+      // an error located elsewhere (a missing include) still names the file that asked for it
+      throw new UserError(m.contains(file.getFileName().toString()) ? m : file + ": " + m);
     }
   }
 
@@ -131,11 +167,19 @@ public final class ConfigLoader {
     }
   }
 
-  /** Every leaf of {@code user} under {@code root} must exist in {@code defaults} with a compatible type. */
-  static void checkKnown(Config user, Config defaults, String root) {
-    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
-      String path = e.getKey();
-      ConfigValue v = e.getValue();
+  /**
+   * Every leaf the user set under {@code root} must exist in {@code defaults} with a compatible
+   * type. The leaves come from {@code user} as written (in file order: the first mistake is the one
+   * reported); their values are read from {@code typed}, the same settings with substitutions
+   * resolved ({@code user} itself when it has none).
+   */
+  static void checkKnown(Config user, Config typed, Config defaults, String root) {
+    List<Leaf> leaves = new ArrayList<>();
+    leaves(user.root(), new ArrayList<>(), leaves);
+    leaves.sort(Comparator.comparingInt(Leaf::line).thenComparing(Leaf::path));
+    for (Leaf l : leaves) {
+      String path = l.path();
+      ConfigValue v = l.value();
       if (path.startsWith("akka.")) {
         continue;
       }
@@ -146,10 +190,60 @@ public final class ConfigLoader {
         throw new UserError(where(v.origin()) + "unknown key '" + path + "'");
       }
       ConfigValueType want = defaults.getValue(path).valueType();
-      if (!compatible(user, path, want)) {
-        throw new UserError(where(v.origin()) + path + " must be " + article(want) + ", got '"
-            + v.unwrapped() + "'");
+      if (!compatible(typed, path, want)) {
+        throw new UserError(where(v.origin()) + path + " must be " + article(want) + ", got '" + shown(typed, path)
+            + "'");
       }
+    }
+  }
+
+  /** Kept for callers that check a configuration without substitutions. */
+  static void checkKnown(Config user, Config defaults, String root) {
+    checkKnown(user, user, defaults, root);
+  }
+
+  private record Leaf(String path, ConfigValue value, int line) {}
+
+  /** The leaves under {@code o}; an object that cannot be listed yet (a pending merge) counts as one. */
+  private static void leaves(ConfigObject o, List<String> prefix, List<Leaf> out) {
+    java.util.Set<String> keys;
+    try {
+      keys = o.keySet();
+    } catch (ConfigException e) {
+      out.add(new Leaf(ConfigUtil.joinPath(prefix), o, line(o)));
+      return;
+    }
+    for (String k : keys) {
+      ConfigValue v = o.get(k);
+      prefix.add(k);
+      if (v instanceof ConfigObject child && !isUnresolved(child)) {
+        leaves(child, prefix, out);
+      } else {
+        out.add(new Leaf(ConfigUtil.joinPath(prefix), v, line(v)));
+      }
+      prefix.remove(prefix.size() - 1);
+    }
+  }
+
+  private static boolean isUnresolved(ConfigObject o) {
+    try {
+      o.keySet();
+      return false;
+    } catch (ConfigException e) {
+      return true;
+    }
+  }
+
+  private static int line(ConfigValue v) {
+    ConfigOrigin o = v.origin();
+    return o == null ? 0 : o.lineNumber();
+  }
+
+  private static String shown(Config c, String path) {
+    try {
+      return String.valueOf(c.getValue(path).unwrapped());
+    } catch (ConfigException e) {
+      return "?";
     }
   }
 
@@ -171,6 +265,8 @@ public final class ConfigLoader {
         }
       }
       return true;
+    } catch (ConfigException.NotResolved e) {
+      return true; // not resolvable: resolving reports it
     } catch (ConfigException e) {
       return false;
     }

@@ -8,6 +8,24 @@ public final class UserError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public UserError(String message) {
-    super(message, null, false, false);
+    super(oneLine(message), null, false, false);
+  }
+
+  /** The message on one line: line breaks and other control characters (from the input) become spaces. */
+  private static String oneLine(String m) {
+    if (m == null) {
+      return null;
+    }
+    StringBuilder sb = null;
+    for (int i = 0; i < m.length(); i++) {
+      char c = m.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        if (sb == null) {
+          sb = new StringBuilder(m);
+        }
+        sb.setCharAt(i, ' ');
+      }
+    }
+    return sb == null ? m : sb.toString();
   }
 }

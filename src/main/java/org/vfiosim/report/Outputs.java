@@ -24,11 +24,17 @@ public final class Outputs {
     write(file, w -> w.write(content));
   }
 
+  /**
+   * Writes {@code file} through a temporary file beside it, renamed over it once complete: a
+   * reader (or a run killed mid-write) sees the previous file or the new one, never part of one.
+   * If the body fails, the temporary file is removed and the previous file stays as it was.
+   */
   public static void write(Path file, Body body) {
+    Path tmp = null;
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+      tmp = dir.resolve("." + file.getFileName() + ".tmp");
       try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         body.writeTo(w);
       }
@@ -37,8 +43,17 @@ public final class Outputs {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      tmp = null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the write already failed; that error is the one to report
+        }
+      }
     }
   }
 

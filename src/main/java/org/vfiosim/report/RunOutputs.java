@@ -11,6 +11,7 @@ import org.vfiosim.run.RunResult;
  */
 public final class RunOutputs {
   public static final String TRACE = "trace.json";
+  public static final String ERROR_LOG = "error.log";
 
   private RunOutputs() {}
 
@@ -36,5 +37,21 @@ public final class RunOutputs {
       Outputs.remove(dir.resolve(TRACE));
     }
     Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+  }
+
+  /** The error log of a failed run: what a shard threw, with its stack trace. Returns its path. */
+  public static Path writeErrorLog(Path dir, Throwable failure) {
+    Path f = dir.resolve(ERROR_LOG);
+    Outputs.write(f, w -> {
+      java.io.PrintWriter pw = new java.io.PrintWriter(w);
+      failure.printStackTrace(pw);
+      pw.flush();
+    });
+    return f;
+  }
+
+  /** Removes an error log an earlier failed run left in {@code dir}. */
+  public static void removeErrorLog(Path dir) {
+    Outputs.remove(dir.resolve(ERROR_LOG));
   }
 }

@@ -2,6 +2,7 @@ package org.vfiosim.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vfiosim.sim.Lockdep;
 import org.vfiosim.sim.Model;
 import org.vfiosim.sim.SimLock;
 import org.vfiosim.sim.SimThread;
@@ -86,6 +87,48 @@ public final class EndChecks {
       describe(sb, chain);
       out.add(new Finding(Finding.Kind.DEADLOCK, null, function(t), sb.toString()));
     });
+    return out;
+  }
+
+  /**
+   * LOCK_ORDER findings (lockdep's "possible circular locking dependency"): one per pair of lock
+   * classes taken in both orders during the run, whether or not the threads ever deadlocked,
+   * naming both orders with the thread and call stack (outermost first) that first took each, at
+   * its virtual time (µs at {@code cpuGhz}; cycles when it is 0, as op scripts count). {@code where}
+   * is the function that closed the inversion.
+   */
+  public static List<Finding> lockOrder(Model m, double cpuGhz) {
+    List<Finding> out = new ArrayList<>();
+    for (Lockdep.Inversion inv : Lockdep.merge(m).inversions()) {
+      StringBuilder sb = new StringBuilder("possible circular locking dependency: ");
+      edge(sb, inv.first(), cpuGhz);
+      sb.append("; then ");
+      edge(sb, inv.second(), cpuGhz);
+      String stack = inv.second().stack();
+      String where = stack.substring(stack.lastIndexOf('>') + 1).trim();
+      out.add(new Finding(Finding.Kind.LOCK_ORDER, null, where.isEmpty() ? "?" : where, sb.toString()));
+    }
+    return out;
+  }
+
+  private static void edge(StringBuilder sb, Lockdep.Edge e, double cpuGhz) {
+    sb.append(e.to().name).append(" taken while holding ").append(e.from().name)
+        .append(cpuGhz > 0 ? String.format(java.util.Locale.ROOT, " at %.3f us by ", e.time() / (cpuGhz * 1000.0))
+            : " at cycle " + e.time() + " by ")
+        .append(e.thread()).append(" (").append(e.stack()).append(')');
+  }
+
+  /**
+   * The DEADLOCK findings of a run stopped mid-way: wait-for cycles only (a cycle never resolves;
+   * a thread waiting behind a running one would have gone on).
+   */
+  public static List<Finding> deadlockCycles(Model m) {
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : deadlocks(m)) {
+      if (f.message().startsWith("wait-for cycle")) {
+        out.add(f);
+      }
+    }
     return out;
   }
 

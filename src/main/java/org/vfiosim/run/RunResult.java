@@ -8,7 +8,8 @@ import org.vfiosim.sim.SimLock;
 
 /**
  * Everything a run produced, ready for the writers. All of it is a pure function of (scenario,
- * cost model, seed) except {@link #host}.
+ * cost model, seed) except {@link #host}, and, in a run that did not complete, how far it got.
+ * {@code failure} is what a shard threw when the run failed (for the error log; null otherwise).
  */
 public record RunResult(
     RunSettings settings,
@@ -27,7 +28,8 @@ public record RunResult(
     Host host,
     List<org.vfiosim.sim.TraceEvent> trace,
     long traceDropped,
-    Map<String, Object> extra) {
+    Map<String, Object> extra,
+    Throwable failure) {
 
   /**
    * Machine-dependent figures (the only part of results.json that may differ between runs).

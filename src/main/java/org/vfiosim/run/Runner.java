@@ -12,7 +12,10 @@ import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.sim.Engine;
 import org.vfiosim.sim.LockClassStats;
 import org.vfiosim.sim.Model;
+import org.vfiosim.sim.SimActor;
 import org.vfiosim.sim.SimLock;
+import org.vfiosim.sim.SimulationFailure;
+import org.vfiosim.sim.StopSignal;
 import org.vfiosim.sim.TimeKeeper;
 import org.vfiosim.workload.Scenario;
 import org.vfiosim.workload.Scenarios;
@@ -41,8 +44,44 @@ public final class Runner {
     }
     RunSettings s = RunSettings.of(l);
     Scenario sc = Scenarios.build(s);
+    injectActorCrash(s, sc.model());
+    limits(s, null); // checks vfiosim.limits before anything runs (a sweep checks every point first)
     sc.layout(s.shards());
     return new Prepared(s, sc);
+  }
+
+  /** {@code vfiosim.faults.actor-crash}: the named actor's handler throws from {@code at-us} on. */
+  private static void injectActorCrash(RunSettings s, Model m) {
+    var v = s.view();
+    String name = v.getString("vfiosim.faults.actor-crash.actor");
+    long atUs = v.longAtLeast("vfiosim.faults.actor-crash.at-us", 0);
+    if (name.isEmpty()) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (SimActor<?> a : m.actors()) {
+      if (a.name.equals(name)) {
+        a.injectCrash(Math.round(atUs * s.cpuGhz() * 1000));
+        return;
+      }
+      if (names.size() < 6) {
+        names.add(a.name);
+      }
+    }
+    throw v.bad("vfiosim.faults.actor-crash.actor", "names no actor of this scenario: '" + name + "' (actors: "
+        + String.join(", ", names) + (m.actors().size() > names.size() ? ", ..." : "") + ")");
+  }
+
+  /** What stops a run early: {@code vfiosim.limits} and an outside stop request (may be null). */
+  static TimeKeeper.Limits limits(RunSettings s, StopSignal stop) {
+    var v = s.view();
+    long wall = v.longBetween("vfiosim.limits.wall-seconds", 0, 1L << 31);
+    long hungMs = v.longBetween("vfiosim.limits.hung-task-ms", 0, 1L << 40);
+    long deadline = wall == 0 ? 0 : System.nanoTime() + wall * 1_000_000_000L;
+    if (deadline == 0 && wall != 0) {
+      deadline = 1; // 0 means none
+    }
+    return new TimeKeeper.Limits(Long.MAX_VALUE, Math.round(hungMs * s.cpuGhz() * 1_000_000), deadline, stop);
   }
 
   /** Runs a prepared scenario on {@code threads} dispatcher threads. */
@@ -55,6 +94,15 @@ public final class Runner {
    * (at most that many per shard) for trace.json.
    */
   public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress, int traceLimit) {
+    return run(p, threads, progress, traceLimit, null);
+  }
+
+  /**
+   * As {@link #run(Prepared, int, TimeKeeper.Progress, int)}; {@code stop} (may be null) lets another
+   * thread stop the run at the next window boundary with partial results.
+   */
+  public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress, int traceLimit,
+      StopSignal stop) {
     RunSettings s = p.settings();
     Model m = p.scenario().model();
     if (traceLimit > 0) {
@@ -63,22 +111,32 @@ public final class Runner {
       }
     }
     long t0 = System.nanoTime();
-    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), Long.MAX_VALUE),
+    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), limits(s, stop)),
         s.config(), progress);
     long totalNs = System.nanoTime() - t0;
     long wallNs = o.wallNanos();
 
-    List<Invariant> invariants = new ArrayList<>(p.scenario().invariants());
-    invariants.add(EndChecks.noLockHeld(m));
-    invariants.add(EndChecks.everyThreadFinished(m));
+    // A run that did not end by itself stopped mid-way: the end-of-run invariants do not apply
+    // (threads are still working), only what already went wrong is reported.
+    boolean complete = o.status() == TimeKeeper.Status.QUIESCENT;
+    List<Invariant> invariants = new ArrayList<>();
+    if (complete) {
+      invariants.addAll(p.scenario().invariants());
+      invariants.add(EndChecks.noLockHeld(m));
+      invariants.add(EndChecks.everyThreadFinished(m));
+    }
     List<String> violations = new ArrayList<>();
     for (Invariant inv : invariants) {
       violations.addAll(inv.check());
     }
-    List<Finding> findings = new ArrayList<>(p.scenario().findings().get());
-    findings.addAll(EndChecks.deadlocks(m));
+    List<Finding> findings = new ArrayList<>();
+    if (o.failure() != null) {
+      findings.add(failureFinding(o.failure(), s.cpuGhz()));
+    }
+    findings.addAll(p.scenario().findings().get());
+    findings.addAll(complete ? EndChecks.deadlocks(m) : EndChecks.deadlockCycles(m));
+    findings.addAll(EndChecks.lockOrder(m, s.cpuGhz()));
 
-    boolean complete = o.status() == TimeKeeper.Status.QUIESCENT;
     List<SimLock> top = new ArrayList<>(m.locks());
     top.removeIf(l -> l.writeStats().acquisitions() == 0
         && (l.readStats() == null || l.readStats().acquisitions() == 0));
@@ -98,10 +156,60 @@ public final class Runner {
         events / secs, grants / secs, threads, m.shards().length, o.windows(), peakHeapMb());
     long[] dropped = new long[1];
     List<org.vfiosim.sim.TraceEvent> trace = traceLimit > 0 ? org.vfiosim.sim.TraceBuffer.merge(m, dropped) : null;
-    return new RunResult(s, m.virtualTime(), events, messages, grants, m.opStats(), LockClassStats.of(m), top,
-        invariants.size(), violations, findings, complete,
-        o.status() == TimeKeeper.Status.FAILED ? "failed: " + o.error() : o.status().name().toLowerCase(), host,
-        trace, dropped[0], p.scenario().extraResults().get());
+    // a run cut at a virtual time (the watchdog's check) reports that time: every shard ran up to it
+    boolean cut = o.status() == TimeKeeper.Status.HUNG || o.status() == TimeKeeper.Status.TIME_LIMIT;
+    return new RunResult(s, cut ? o.virtualTime() : m.virtualTime(), events, messages, grants, m.opStats(), LockClassStats.of(m), top,
+        invariants.size(), violations, findings, complete, status(o, s), host,
+        trace, dropped[0], p.scenario().extraResults().get(), o.failure());
+  }
+
+  /** results.json's {@code status}: how the run ended, and why when it stopped early. */
+  static String status(TimeKeeper.Outcome o, RunSettings s) {
+    return switch (o.status()) {
+      case QUIESCENT -> "quiescent";
+      case TIME_LIMIT -> "time_limit";
+      case FAILED -> o.failure() instanceof SimulationFailure f && f.injected()
+          ? "failed: injected actor crash in " + f.actor + " (vfiosim.faults.actor-crash)"
+          : "failed: internal error: " + o.error();
+      case STOPPED -> "stopped: " + ("wall-clock limit".equals(o.error())
+          ? "wall-clock limit of " + s.view().getLong("vfiosim.limits.wall-seconds")
+              + " s reached (vfiosim.limits.wall-seconds)"
+          : o.error());
+      case HUNG -> "hung: lock waiters in a wait-for cycle for " + s.view().getLong("vfiosim.limits.hung-task-ms")
+          + " ms of virtual time or more (vfiosim.limits.hung-task-ms)";
+    };
+  }
+
+  /**
+   * The BUG finding of a run a shard failed in: an injected actor crash names the actor, the
+   * message its handler was given, the thread and the virtual time; an internal error (a bug in the
+   * simulator) the same as far as known, and the exception.
+   */
+  static Finding failureFinding(Throwable e, double cpuGhz) {
+    if (!(e instanceof SimulationFailure f)) {
+      return new Finding(Finding.Kind.BUG, null, "simulator", "internal error: " + SimulationFailure.describe(e));
+    }
+    String where = f.actor == null ? f.function : f.actor + "/" + f.handling;
+    String at = String.format(java.util.Locale.ROOT, "%s at %.3f us in %s", f.thread, f.time / (cpuGhz * 1000.0),
+        f.function);
+    String msg = f.injected()
+        ? "actor " + f.actor + " threw while handling " + f.handling + " on " + at
+            + " (injected fault); its shard was stopped, the run ended there"
+        : "internal error " + (f.actor == null ? "" : "in actor " + f.actor + " handling " + f.handling + " ")
+            + "on " + at + ": " + SimulationFailure.describe(f.getCause()) + "; its shard was stopped";
+    return new Finding(Finding.Kind.BUG, vmOf(f.thread), where, msg);
+  }
+
+  /** The VM a thread belongs to ({@code vm3/qemu}, {@code vm3v0/vcpu}: vm3), or null. */
+  private static String vmOf(String thread) {
+    if (!thread.startsWith("vm")) {
+      return null;
+    }
+    int i = 2;
+    while (i < thread.length() && Character.isDigit(thread.charAt(i))) {
+      i++;
+    }
+    return i > 2 ? thread.substring(0, i) : null;
   }
 
   private static long waitTotal(SimLock l) {

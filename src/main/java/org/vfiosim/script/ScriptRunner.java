@@ -557,6 +557,7 @@ public final class ScriptRunner {
     }
     List<Finding> findings = new ArrayList<>(k.findings());
     findings.addAll(EndChecks.deadlocks(k.model));
+    findings.addAll(EndChecks.lockOrder(k.model, 0));
     out.add(String.format(Locale.ROOT, "%d passed, %d failed", passed, failed));
     return new Result(out, passed, failed, violations, findings, timed);
   }

@@ -3,7 +3,8 @@ package org.vfiosim.sim;
 /**
  * A message between shards: a call into an actor of another domain, or the reply to one. The
  * calling thread's identity and sequence counter travel with it, so the remote part of the call
- * consumes the same keys it would consume in a single-shard run.
+ * consumes the same keys it would consume in a single-shard run. A call carries its calling thread
+ * ({@code caller}; null in a reply), whose held locks lockdep counts while the call runs.
  */
 public record CrossMessage(
     boolean reply,
@@ -17,4 +18,5 @@ public record CrossMessage(
     long seq,
     Object payload,
     long latency,
-    long retval) {}
+    long retval,
+    SimThread caller) {}

@@ -12,12 +12,23 @@ import java.util.concurrent.TimeoutException;
 /** Runs a laid-out {@link Model} on an Akka ActorSystem with {@code threads} dispatcher threads. */
 public final class Engine {
 
-  /** Engine knobs (none of them changes a result). */
-  public record Settings(int threads, long maxWindowCycles, long endTime) {
+  /**
+   * Engine knobs: none of them changes what a complete run computes. {@code limits} says when a run
+   * stops early (see {@link TimeKeeper.Limits}).
+   */
+  public record Settings(int threads, long maxWindowCycles, TimeKeeper.Limits limits) {
     public Settings {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1");
       }
+    }
+
+    public Settings(int threads, long maxWindowCycles, long endTime) {
+      this(threads, maxWindowCycles, TimeKeeper.Limits.endAt(endTime));
+    }
+
+    public long endTime() {
+      return limits.endTime();
     }
   }
 
@@ -40,7 +51,7 @@ public final class Engine {
     org.slf4j.LoggerFactory.getILoggerFactory();
     CompletableFuture<TimeKeeper.Outcome> done = new CompletableFuture<>();
     ActorSystem<TimeKeeper.Command> system = ActorSystem.create(
-        TimeKeeper.create(model, s.maxWindowCycles(), s.endTime(), progress, done), "vfiosim", cfg);
+        TimeKeeper.create(model, s.maxWindowCycles(), s.limits(), progress, done), "vfiosim", cfg);
     try {
       return done.get();
     } catch (InterruptedException e) {

@@ -38,6 +38,9 @@ public abstract class Frame {
   Frame nextFree;
   /** Whether this frame is in a {@link FramePool} (taking it out clears it). */
   boolean pooled;
+  /** When this frame handles a message: the actor and the message (for failure reports). */
+  SimActor<?> handlerOf;
+  Object handling;
 
   /** Runs until the frame returns, calls, or blocks. See the class comment. */
   protected abstract void run(SimThread t);

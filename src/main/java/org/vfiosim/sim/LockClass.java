@@ -14,6 +14,8 @@ public final class LockClass {
   public final long acquireCycles;
   public final long releaseCycles;
   public final long handoffCycles;
+  /** Index in the model's registry ({@link Model#lockClass}); -1 for a class built outside one. */
+  int id = -1;
 
   public LockClass(String name, LockKind kind, long acquireCycles, long releaseCycles, long handoffCycles) {
     if (acquireCycles < 0 || releaseCycles < 0 || handoffCycles < 0) {
@@ -24,6 +26,11 @@ public final class LockClass {
     this.acquireCycles = acquireCycles;
     this.releaseCycles = releaseCycles;
     this.handoffCycles = handoffCycles;
+  }
+
+  /** Index in the model's registry (lockdep keys its class-order edges by it); -1 outside one. */
+  public int id() {
+    return id;
   }
 
   @Override

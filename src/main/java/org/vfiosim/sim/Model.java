@@ -112,6 +112,7 @@ public final class Model {
       return c;
     }
     c = new LockClass(name, kind, acquire, release, handoff);
+    c.id = lockClasses.size();
     lockClasses.put(name, c);
     return c;
   }
@@ -297,6 +298,36 @@ public final class Model {
     }
     out.sort((a, b) -> Integer.compare(a.id, b.id));
     return out;
+  }
+
+  /**
+   * Whether some threads wait for each other's locks in a cycle (a deadlock: none of them can ever
+   * run again). Follows each lock waiter to a holder of its lock, like lockdep's report.
+   */
+  public boolean hasLockWaitCycle() {
+    java.util.IdentityHashMap<SimThread, Boolean> done = new java.util.IdentityHashMap<>();
+    for (SimThread t : stuckThreads()) {
+      java.util.IdentityHashMap<SimThread, Boolean> path = new java.util.IdentityHashMap<>();
+      SimThread cur = t;
+      while (cur != null && !done.containsKey(cur)) {
+        if (path.put(cur, Boolean.TRUE) != null) {
+          return true;
+        }
+        SimLock l = cur.waitingFor();
+        SimThread next = null;
+        if (l != null) {
+          for (SimThread h : l.holders()) {
+            if (h != cur) {
+              next = h;
+              break;
+            }
+          }
+        }
+        cur = next;
+      }
+      done.putAll(path);
+    }
+    return false;
   }
 
   /** Latest virtual time any shard reached. */

@@ -42,10 +42,13 @@ public final class Shard {
   private int replyEotFlip;
   /** Trace recorder, or null when the run does not trace. */
   TraceBuffer trace;
+  /** Class-order edges seen by this shard's threads. */
+  final Lockdep lockdep;
 
   Shard(int index, Model model) {
     this.index = index;
     this.model = model;
+    this.lockdep = new Lockdep(model.lockClasses().size());
   }
 
   // ---------------------------------------------------------------- building
@@ -98,10 +101,19 @@ public final class Shard {
     windowEnd = end;
     grantedEnd = Math.max(grantedEnd, end);
     EventHeap h = heap;
-    while (!h.isEmpty() && h.peekTime() < end) {
-      SimThread t = h.pop();
-      clock = t.wakeTime;
-      t.wake();
+    SimThread t = null;
+    try {
+      while (!h.isEmpty() && h.peekTime() < end) {
+        t = h.pop();
+        clock = t.wakeTime;
+        t.wake();
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      // a frame threw (an injected actor crash, or a bug in the model): say where, stop the shard
+      if (t == null || e instanceof SimulationFailure) {
+        throw e;
+      }
+      throw SimulationFailure.of(this, t, e);
     }
   }
 
@@ -212,12 +224,12 @@ public final class Shard {
   }
 
   void postCall(SimThread t, SimActor<?> a, Object msg, long latency, long key) {
-    outbox.add(new CrossMessage(false, t.now, key, a.shard.index, a.id, t.id, t.name, index, t.seq, msg, latency, 0));
+    outbox.add(new CrossMessage(false, t.now, key, a.shard.index, a.id, t.id, t.name, index, t.seq, msg, latency, 0, t));
   }
 
   void postReply(SimThread proxy, long key) {
     outbox.add(new CrossMessage(true, proxy.now, key, proxy.originShard, -1, proxy.id, proxy.name, index, proxy.seq,
-        proxy.retobj, 0, proxy.retval));
+        proxy.retobj, 0, proxy.retval, null));
   }
 
   /**
@@ -257,6 +269,7 @@ public final class Shard {
         SimActor<?> a = model.actor(m.destActor());
         SimThread p = new SimThread(m.thread(), m.threadName(), a.domain, true);
         p.originShard = m.originShard();
+        p.origin = m.caller();
         p.seq = m.seq();
         p.shard = this;
         if (proxiesByOrigin == null) {

@@ -43,7 +43,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
       d = runWindow(shard, w.end(), w.inbound());
     } catch (RuntimeException | Error e) {
       // Tell the time keeper what broke, then let supervision stop this actor.
-      w.replyTo().tell(new TimeKeeper.ShardFailed(shard.index, describe(e)));
+      w.replyTo().tell(new TimeKeeper.ShardFailed(shard.index, e));
       throw e;
     }
     w.replyTo().tell(d);
@@ -61,10 +61,5 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
   static void runWindowOnly(Shard shard, long end, List<CrossMessage> inbound) {
     shard.deliver(inbound);
     shard.runUntil(end);
-  }
-
-  static String describe(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 }

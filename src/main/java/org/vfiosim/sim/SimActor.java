@@ -13,6 +13,8 @@ public abstract class SimActor<M> {
   Domain domain;
   Shard shard;
   int id = -1;
+  /** Fault injection: the first message delivered at or after this virtual time throws ({@link ActorCrash}). */
+  long crashAt = Long.MAX_VALUE;
 
   protected SimActor(String name) {
     this.name = name;
@@ -27,6 +29,14 @@ public abstract class SimActor<M> {
 
   public final int id() {
     return id;
+  }
+
+  /**
+   * Fault injection ({@code vfiosim.faults.actor-crash}): the handler of the first message this
+   * actor receives at or after virtual time {@code atCycles} throws, as a buggy driver would.
+   */
+  public final void injectCrash(long atCycles) {
+    crashAt = atCycles;
   }
 
   @Override

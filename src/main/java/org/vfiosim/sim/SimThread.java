@@ -38,6 +38,11 @@ public final class SimThread {
   /** Proxy threads run a remote call on behalf of a thread of another shard. */
   final boolean proxy;
   int originShard = -1;
+  /**
+   * A proxy's calling thread (on another shard, waiting for the reply): lockdep counts its held
+   * locks and frames as this thread's, as the kernel's one thread would. Null otherwise.
+   */
+  SimThread origin;
 
   long wakeTime;
   long wakeKey;
@@ -161,6 +166,9 @@ public final class SimThread {
       pendingSite = site;
       yieldAt(now, key);
       return false;
+    }
+    if (heldCount > 0 || origin != null) {
+      shard.lockdep.acquire(this, l.cls.id);
     }
     return l.request(this, mode, site);
   }
@@ -315,8 +323,13 @@ public final class SimThread {
   private <M> void deliver(SimActor<M> a, Object msg, long latency) {
     @SuppressWarnings("unchecked")
     M m = (M) msg;
+    if (now >= a.crashAt) {
+      throw new ActorCrash(a.name, msg.getClass().getSimpleName(), now);
+    }
     Frame h = a.receive(this, m);
     h.replyLatency = latency;
+    h.handlerOf = a;
+    h.handling = msg;
     call(h);
   }
 
@@ -326,6 +339,8 @@ public final class SimThread {
     f.caller = null;
     long latency = f.replyLatency;
     f.replyLatency = -1;
+    f.handlerOf = null;
+    f.handling = null;
     f.recycle();
     if (latency >= 0) {
       shard.messages++;
@@ -363,6 +378,9 @@ public final class SimThread {
         CallSite site = pendingSite;
         pendingLock = null;
         pendingSite = null;
+        if (heldCount > 0 || origin != null) {
+          shard.lockdep.acquire(this, l.cls.id);
+        }
         if (!l.request(this, pendingMode, site)) {
           return;
         }

@@ -46,18 +46,42 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       long events) implements Command {}
 
   /** A shard threw while running a window (it is then stopped by supervision). */
-  public record ShardFailed(int shard, String error) implements Command {}
+  public record ShardFailed(int shard, Throwable error) implements Command {}
 
   private record ShardTerminated(int shard) implements Command {}
 
-  /** How a run ended. */
-  public enum Status { QUIESCENT, TIME_LIMIT, FAILED }
+  /**
+   * How a run ended: no event left; the end time reached; a shard threw ({@code failure}); stopped
+   * from outside at a window boundary (the wall-clock limit, a signal: {@code error} says why); or
+   * stopped by the watchdog (a wait-for cycle that lasted a whole check period).
+   */
+  public enum Status { QUIESCENT, TIME_LIMIT, FAILED, STOPPED, HUNG }
 
   /**
    * Result handed to whoever started the run. {@code wallNanos} is the host time from the time
    * keeper's start to the end of the run (host figure only; never part of a result).
+   * {@code failure} is what a shard threw (FAILED only; null otherwise).
    */
-  public record Outcome(Status status, long virtualTime, long windows, String error, long wallNanos) {}
+  public record Outcome(Status status, long virtualTime, long windows, String error, long wallNanos,
+      Throwable failure) {
+    public Outcome(Status status, long virtualTime, long windows, String error, long wallNanos) {
+      this(status, virtualTime, windows, error, wallNanos, null);
+    }
+  }
+
+  /**
+   * When a run stops besides running out of events. {@code endTime}: virtual end (MAX_VALUE: none).
+   * {@code hungCycles}: the watchdog's period (0: none): every shard pauses at each multiple of it,
+   * and a lock wait-for cycle present at two checks in a row stops the run (like khungtaskd, whose
+   * period is its timeout); the pause points are virtual times, so the state seen there, and the
+   * results of a stopped run, are the same for any number of threads. {@code wallDeadlineNanos}
+   * ({@link System#nanoTime}; 0: none) and {@code stop} stop a run at the next window boundary.
+   */
+  public record Limits(long endTime, long hungCycles, long wallDeadlineNanos, StopSignal stop) {
+    public static Limits endAt(long endTime) {
+      return new Limits(endTime, 0, 0, null);
+    }
+  }
 
   /** Called as the run advances (on the time keeper's thread). */
   public interface Progress {
@@ -72,6 +96,15 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   private final long lookahead;
   private final long maxWindow;
   private final long endTime;
+  private final Model model;
+  private final long hungCycles;
+  private final long wallDeadline;
+  private final StopSignal stop;
+  /** The next watchdog check (MAX_VALUE: none); whether the last check saw a wait-for cycle. */
+  private long nextCheck;
+  private boolean cycleAtLastCheck;
+  /** Why the run is stopping (no new window starts), or null. */
+  private String stopping;
   private final Progress progress;
   private final CompletableFuture<Outcome> done;
   private final boolean hubs;
@@ -114,16 +147,26 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
 
   public static Behavior<Command> create(Model model, long maxWindow, long endTime, Progress progress,
       CompletableFuture<Outcome> done) {
-    return Behaviors.setup(ctx -> new TimeKeeper(ctx, model, maxWindow, endTime, progress, done));
+    return create(model, maxWindow, Limits.endAt(endTime), progress, done);
   }
 
-  private TimeKeeper(ActorContext<Command> ctx, Model model, long maxWindow, long endTime, Progress progress,
+  public static Behavior<Command> create(Model model, long maxWindow, Limits limits, Progress progress,
+      CompletableFuture<Outcome> done) {
+    return Behaviors.setup(ctx -> new TimeKeeper(ctx, model, maxWindow, limits, progress, done));
+  }
+
+  private TimeKeeper(ActorContext<Command> ctx, Model model, long maxWindow, Limits limits, Progress progress,
       CompletableFuture<Outcome> done) {
     super(ctx);
     this.shards = model.shards();
     this.lookahead = model.lookahead();
     this.maxWindow = Math.max(1, maxWindow);
-    this.endTime = endTime;
+    this.endTime = limits.endTime();
+    this.model = model;
+    this.hungCycles = Math.max(0, limits.hungCycles());
+    this.nextCheck = hungCycles > 0 ? hungCycles : Long.MAX_VALUE;
+    this.wallDeadline = limits.wallDeadlineNanos();
+    this.stop = limits.stop();
     this.progress = progress;
     this.done = done;
     this.hubs = model.hasHubs();
@@ -146,7 +189,10 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
     replyFloor = new long[n];
     callNext = new long[n];
     for (Shard s : shards) {
-      Behavior<ShardActor.Command> b = Behaviors.supervise(ShardActor.create(s)).onFailure(SupervisorStrategy.stop());
+      // A shard that threw is stopped, never restarted with half-updated state; the time keeper
+      // reports the failure (and the CLI logs its stack trace to a file), so Akka need not log it.
+      Behavior<ShardActor.Command> b = Behaviors.supervise(ShardActor.create(s))
+          .onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
       ActorRef<ShardActor.Command> ref = ctx.spawn(b, "shard-" + s.index);
       ctx.watchWith(ref, new ShardTerminated(s.index));
       refs.add(ref);
@@ -183,7 +229,8 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   }
 
   private Behavior<Command> onShardFailed(ShardFailed f) {
-    finish(new Outcome(Status.FAILED, reached, windows, "shard-" + f.shard() + ": " + f.error(), 0));
+    finish(new Outcome(Status.FAILED, reached, windows,
+        "shard-" + f.shard() + ": " + SimulationFailure.describe(f.error()), 0, f.error()));
     return this;
   }
 
@@ -243,6 +290,14 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   private void schedule() {
     int n = shards.length;
     while (!finished) {
+      if (stopping == null) {
+        String why = stop == null ? null : stop.reason();
+        if (why == null && wallDeadline != 0 && System.nanoTime() - wallDeadline >= 0) {
+          why = "wall-clock limit";
+        }
+        stopping = why;
+      }
+      long cap = Math.min(endTime, nextCheck);
       computeCallBounds();
       boolean ranHere = false;
       boolean anyRunning = false;
@@ -257,9 +312,9 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
         long from = Math.min(nextTime[s], inboundMin[s]);
         earliest = Math.min(earliest, from);
         long e = n > 1 ? safeTime(s) : Long.MAX_VALUE;
-        e = Math.min(e, Math.min(endTime, saturatingAdd(from, maxWindow)));
+        e = Math.min(e, Math.min(cap, saturatingAdd(from, maxWindow)));
         safe = Math.min(safe, Math.min(from, e));
-        if (from >= e) {
+        if (from >= e || stopping != null) {
           continue;
         }
         windowStart[s] = from;
@@ -279,7 +334,10 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
             apply(s, sh.nextEventTime(), sh.callEot(), sh.replyEot(), sh.drainOutbox(), sh.events());
             release(in);
           } catch (RuntimeException | Error ex) {
-            finish(new Outcome(Status.FAILED, reached, windows, "shard-" + s + ": " + ShardActor.describe(ex), 0));
+            // as a shard actor would: stop it (supervision), report the failure
+            getContext().stop(refs.get(s));
+            finish(new Outcome(Status.FAILED, reached, windows, "shard-" + s + ": " + SimulationFailure.describe(ex), 0,
+                ex));
             return;
           }
           ranHere = true;
@@ -294,8 +352,27 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       if (!anyRunning && !ranHere) {
         if (earliest == Long.MAX_VALUE) {
           finish(new Outcome(Status.QUIESCENT, reached, windows, null, 0));
+        } else if (stopping != null) {
+          finish(new Outcome(Status.STOPPED, reached, windows, stopping, 0));
         } else if (earliest >= endTime) {
           finish(new Outcome(Status.TIME_LIMIT, endTime, windows, null, 0));
+        } else if (earliest >= nextCheck) {
+          // every shard has run every event before nextCheck and none after: a consistent cut
+          // (checks with nothing run in between see the same state: they are skipped)
+          boolean cycle = model.hasLockWaitCycle();
+          long following = saturatingAdd(nextCheck, hungCycles);
+          if (cycle && (cycleAtLastCheck || following <= earliest)) {
+            long at = cycleAtLastCheck ? nextCheck : following;
+            reached = Math.max(reached, at);
+            finish(new Outcome(Status.HUNG, at, windows, null, 0));
+            return;
+          }
+          cycleAtLastCheck = cycle;
+          if (!cycle && following <= earliest) {
+            following = saturatingAdd(earliest / hungCycles * hungCycles, hungCycles);
+          }
+          nextCheck = following;
+          continue;
         } else {
           finish(new Outcome(Status.FAILED, reached, windows, "no shard can advance past " + earliest, 0));
         }
@@ -375,7 +452,7 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
     if (!finished) {
       finished = true;
       done.complete(new Outcome(o.status(), o.virtualTime(), o.windows(), o.error(),
-          Math.max(1, System.nanoTime() - startNanos)));
+          Math.max(1, System.nanoTime() - startNanos), o.failure()));
     }
   }
 

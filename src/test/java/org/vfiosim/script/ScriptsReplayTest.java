@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.kernel.Costs;
+import org.vfiosim.run.Finding;
 
 /**
  * Every op script under {@code src/test/resources/scripts/} runs green: each is its own dynamic
@@ -32,6 +33,8 @@ class ScriptsReplayTest {
       ScriptRunner.Result r = ScriptRunner.run(script, COSTS, false);
       assertThat(r.failed()).as(String.join("\n", r.lines())).isZero();
       assertThat(r.passed()).as("a script must check something").isPositive();
+      // the kernel model takes its lock classes in one order only (lockdep would stay quiet)
+      assertThat(r.findings()).filteredOn(x -> x.kind() == Finding.Kind.LOCK_ORDER).isEmpty();
     }));
   }
 }

@@ -70,7 +70,7 @@ class EngineDeterminismTest {
     }, 0);
     m.layout(1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.shards()[0].runUntil(Long.MAX_VALUE))
-        .isInstanceOf(SimulationError.class).hasMessageContaining("which is not a hub");
+        .isInstanceOf(SimulationFailure.class).hasCauseInstanceOf(SimulationError.class).hasMessageContaining("which is not a hub");
   }
 
   @Test
@@ -104,6 +104,6 @@ class EngineDeterminismTest {
     }, 0);
     m.layout(1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.shards()[0].runUntil(Long.MAX_VALUE))
-        .isInstanceOf(SimulationError.class).hasMessageContaining("below the lookahead");
+        .isInstanceOf(SimulationFailure.class).hasCauseInstanceOf(SimulationError.class).hasMessageContaining("below the lookahead");
   }
 }

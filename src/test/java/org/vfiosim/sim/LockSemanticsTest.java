@@ -128,7 +128,7 @@ class LockSemanticsTest {
     m.thread("a", d, Steps.of().unlock(l), 0);
     m.layout(1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.shards()[0].runUntil(Long.MAX_VALUE))
-        .isInstanceOf(SimulationError.class).hasMessageContaining("does not hold");
+        .isInstanceOf(SimulationFailure.class).hasCauseInstanceOf(SimulationError.class).hasMessageContaining("does not hold");
   }
 
   @Test

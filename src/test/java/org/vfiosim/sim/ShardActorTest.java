@@ -48,8 +48,13 @@ class ShardActorTest {
     BehaviorTestKit<ShardActor.Command> kit = BehaviorTestKit.create(ShardActor.create(m.shards()[0]));
     TestInbox<TimeKeeper.Command> inbox = TestInbox.create();
     assertThatThrownBy(() -> kit.run(new ShardActor.RunWindow(10, List.of(), inbox.getRef())))
-        .isInstanceOf(SimulationError.class);
+        .isInstanceOf(SimulationFailure.class).hasCauseInstanceOf(SimulationError.class);
     TimeKeeper.ShardFailed f = (TimeKeeper.ShardFailed) inbox.receiveMessage();
-    assertThat(f.error()).contains("bad releases L o which it does not hold");
+    assertThat(f.error()).hasMessageContaining("bad releases L o which it does not hold");
+    SimulationFailure sf = (SimulationFailure) f.error();
+    assertThat(sf.thread).isEqualTo("bad");
+    assertThat(sf.function).isEqualTo("Steps");
+    assertThat(sf.actor).isNull();
+    assertThat(sf.injected()).isFalse();
   }
 }
