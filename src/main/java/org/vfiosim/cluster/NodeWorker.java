@@ -212,6 +212,7 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
       }
       running = d;
       s.coordinator().tell(new SweepCoordinator.Started(job.sweepId(), job.index(), address));
+      log.accept("[vfiosim node] " + address + ": running " + job.point().name());
       ActorRef<NodeWorker.Command> self = getContext().getSelf();
       Path scratch = s.dir().resolve("point-" + job.index());
       Path scenario = s.scenarioFile();
