@@ -69,7 +69,8 @@ final class SweepCommand implements Callable<Integer> {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Dispatcher threads of each run (default: all CPUs). Never changes a result.")
+      description = "Dispatcher threads of each run (default: all CPUs; with --cluster each node's --threads)."
+          + " Never changes a result.")
   Integer threads;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/sweep-<scenario>).")
@@ -98,6 +99,9 @@ final class SweepCommand implements Callable<Integer> {
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1 || n > 1024) {
       throw new UserError("--threads must be between 1 and 1024, got " + n);
+    }
+    if (cluster != null && threads != null) {
+      throw new UserError("--threads is each node's own with --cluster (vfiosim node --threads N)");
     }
     if (cluster == null && (host != null || port != null)) {
       throw new UserError((host != null ? "--host" : "--port") + " needs --cluster HOST:PORT");

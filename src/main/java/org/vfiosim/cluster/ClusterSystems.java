@@ -132,13 +132,19 @@ public final class ClusterSystems {
     org.slf4j.LoggerFactory.getILoggerFactory();
     try {
       return ActorSystem.create(guardian, SYSTEM, config);
+    } catch (ConfigException e) {
+      throw new UserError(CONF + ": " + e.getMessage());
     } catch (RuntimeException e) {
       Throwable root = e;
       while (root.getCause() != null) {
         root = root.getCause();
       }
-      throw new UserError("cannot listen on " + config.getString("akka.remote.artery.canonical.hostname") + ":"
-          + config.getInt("akka.remote.artery.canonical.port") + ": " + root.getMessage());
+      if (root instanceof java.net.BindException || root instanceof java.net.UnknownHostException
+          || String.valueOf(e.getMessage()).contains("Failed to bind")) {
+        throw new UserError("cannot listen on " + config.getString("akka.remote.artery.canonical.hostname") + ":"
+            + config.getInt("akka.remote.artery.canonical.port") + ": " + root.getMessage());
+      }
+      throw e;
     }
   }
 

@@ -222,7 +222,7 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
         return new Ran(d, done, (System.nanoTime() - t0) / 1e9);
       }, runner);
       getContext().pipeToSelf(f, (ran, err) -> ran != null ? ran
-          : new Ran(d, failed(self, job, "internal error: " + err), 0));
+          : new Ran(d, failed(self, job, "internal error: " + err, true), 0));
     }
   }
 
@@ -232,27 +232,27 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
     try {
       prepared = job.point().prepare(home, scenario);
     } catch (UserError e) {
-      return failed(self, job, e.getMessage());
+      return failed(self, job, e.getMessage(), false);
     }
     String digest = Fingerprint.ofRun(prepared.settings());
     if (!digest.equals(job.configDigest())) {
       return failed(self, job, "the point's configuration resolves differently on this node (" + Fingerprint.abbrev(digest)
           + " here, " + Fingerprint.abbrev(job.configDigest()) + " on the coordinator): does the scenario include"
-          + " a file, or name a cost model, this node does not have?");
+          + " a file, or name a cost model, this node does not have?", false);
     }
     RunResult r = Runner.run(prepared, threads, null);
     List<SweepCoordinator.OutputFile> files = PointFiles.pack(scratch, r);
     long size = PointFiles.size(files);
     if (size > MAX_OUTPUT_BYTES) {
       return failed(self, job, String.format(Locale.ROOT, "its outputs take %.1f MiB compressed, more than a cluster"
-          + " message may carry (%d MiB): run it with a local sweep", size / 1048576.0, MAX_OUTPUT_BYTES >> 20));
+          + " message may carry (%d MiB): run it with a local sweep", size / 1048576.0, MAX_OUTPUT_BYTES >> 20), false);
     }
     return new SweepCoordinator.PointDone(self, address, job.sweepId(), job.index(), SweepRow.of(job.point(), r),
-        files, null);
+        files, null, false);
   }
 
-  private SweepCoordinator.PointDone failed(ActorRef<Command> self, PointJob job, String error) {
-    return new SweepCoordinator.PointDone(self, address, job.sweepId(), job.index(), null, List.of(), error);
+  private SweepCoordinator.PointDone failed(ActorRef<Command> self, PointJob job, String error, boolean internal) {
+    return new SweepCoordinator.PointDone(self, address, job.sweepId(), job.index(), null, List.of(), error, internal);
   }
 
   private Behavior<Command> onRan(Ran r) {

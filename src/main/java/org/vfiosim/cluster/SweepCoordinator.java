@@ -57,10 +57,10 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
 
   /**
    * A point's result: its row and output files, or {@code error} (one line) when the node could
-   * not run it at all.
+   * not run it at all; {@code internal} when that is vfiosim's fault rather than the input's.
    */
   public record PointDone(ActorRef<NodeWorker.Command> node, String address, String sweepId, int index, SweepRow row,
-      List<OutputFile> files, String error) implements Command, ClusterMessage {}
+      List<OutputFile> files, String error, boolean internal) implements Command, ClusterMessage {}
 
   private record NextWanted(WorkPullingProducerController.RequestNext<PointJob> next) implements Command {}
 
@@ -193,8 +193,8 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     int i = d.index();
     SweepPoint p = sweep.points().get(i);
     if (d.error() != null) {
-      done.completeExceptionally(new UserError("node " + d.address() + " cannot run sweep point " + p.name() + ": "
-          + d.error()));
+      String what = "node " + d.address() + " cannot run sweep point " + p.name() + ": " + d.error();
+      done.completeExceptionally(d.internal() ? new IllegalStateException(what) : new UserError(what));
       return Behaviors.stopped();
     }
     if (rows[i] == null) {

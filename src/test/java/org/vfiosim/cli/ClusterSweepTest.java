@@ -45,8 +45,7 @@ class ClusterSweepTest {
    * a node removed while it runs one cannot have run them all.
    */
   static final String[] SWEEP = {"sweep", SCENARIO, "--param", "vfiosim.workload.clients=16,32",
-    "--param", "vfiosim.workload.hold-cycles=100,300", "--set", "vfiosim.workload.iterations=100000",
-    "--threads", "1"};
+    "--param", "vfiosim.workload.hold-cycles=100,300", "--set", "vfiosim.workload.iterations=100000"};
   static final int POINTS = 4;
   /** Fast failure detection and downing, for the members this JVM starts (and the node it forks). */
   static final Map<String, String> FAST = Map.of(
@@ -66,7 +65,7 @@ class ClusterSweepTest {
     FAST.forEach(System::setProperty);
     ConfigFactory.invalidateCaches();
     local = dir.resolve("local");
-    CliTest.Result r = cli(with(SWEEP, "--out", local.toString()));
+    CliTest.Result r = cli(with(SWEEP, "--threads", "1", "--out", local.toString()));
     assertThat(r.status()).as(r.err()).isZero();
   }
 
@@ -182,7 +181,7 @@ class ClusterSweepTest {
   }
 
   @Test
-  void no_seed_answering_within_the_join_timeout_is_exit_2_with_one_line() throws IOException {
+  void no_seed_answering_within_the_join_timeout_or_a_port_in_use_is_exit_2_with_one_line() throws IOException {
     int nobody = freePort();
     CliTest.Result r = cli(with(SWEEP, "--out", dir.resolve("none").toString(), "--cluster",
         "127.0.0.1:" + nobody, "--join-timeout", "2"));
@@ -194,6 +193,13 @@ class ClusterSweepTest {
     CliTest.Result n = cli("node", "--port", "0", "--seed-node", "127.0.0.1:" + nobody, "--join-timeout", "2");
     assertThat(n.status()).isEqualTo(2);
     assertThat(n.err()).contains("vfiosim: cannot join the cluster through 127.0.0.1:" + nobody + " within 2 s");
+
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      CliTest.Result b = cli("node", "--port", Integer.toString(taken.getLocalPort()), "--join-timeout", "2");
+      assertThat(b.status()).isEqualTo(2);
+      assertThat(b.err()).startsWith("vfiosim: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+          .doesNotContain("Exception");
+    }
   }
 
   @Test
@@ -205,6 +211,7 @@ class ClusterSweepTest {
       {"--port", "2552"}, {"--port needs --cluster HOST:PORT"},
       {"--cluster", "127.0.0.1:2552", "--port", "x"}, {"--port x: port must be a number, got 'x'"},
       {"--cluster", "127.0.0.1:2552", "--join-timeout", "0"}, {"--join-timeout must be at least 1 second"},
+      {"--cluster", "127.0.0.1:2552", "--threads", "2"}, {"--threads is each node's own with --cluster"},
     };
     for (int i = 0; i < cases.length; i += 2) {
       CliTest.Result r = cli(with(SWEEP, cases[i]));

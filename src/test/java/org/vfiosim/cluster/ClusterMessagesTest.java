@@ -87,7 +87,7 @@ class ClusterMessagesTest {
         Map.of("mutex_lock", new SweepRow.Op(400, mean, 18900)), Map.of("bench_mutex", new SweepRow.Lock(399, 7_540_000L)));
     byte[] gz = {31, -117, 8, 0, 1, 2, 3};
     SweepCoordinator.PointDone done = new SweepCoordinator.PointDone(node, "127.0.0.1:2553", "s1", 5, row,
-        List.of(new SweepCoordinator.OutputFile("results.json", gz)), null);
+        List.of(new SweepCoordinator.OutputFile("results.json", gz)), null, false);
     SweepCoordinator.PointDone back = (SweepCoordinator.PointDone) roundTrip(done);
     assertThat(back.row()).isEqualTo(row);
     assertThat(Double.doubleToRawLongBits(back.row().ops().get("mutex_lock").meanCycles()))
