@@ -18,12 +18,13 @@ import picocli.CommandLine.Option;
     name = "node",
     mixinStandardHelpOptions = true,
     description = {
-      "Joins (or starts) a vfiosim Akka Cluster as a worker node and runs the sweep points",
-      "that coordinators ('vfiosim sweep --cluster HOST:PORT') hand out, one at a time, each",
-      "exactly as 'vfiosim run' would. Runs until stopped (Ctrl-C leaves the cluster; its",
-      "unfinished points go to other nodes).",
-      "Exit status: 0 stopped; 1 removed from the cluster by the others; 2 bad input, no seed",
-      "node answered, or a coordinator rejected this node (different build or configuration)."
+      "Joins (or starts) a vfiosim Akka Cluster as a worker node and runs the",
+      "sweep points coordinators ('vfiosim sweep --cluster HOST:PORT') hand out,",
+      "one at a time, each exactly as 'vfiosim run' would. Runs until stopped",
+      "(Ctrl-C leaves the cluster; its unfinished points go to other nodes).",
+      "Exit status: 0 stopped; 1 removed from the cluster by the others; 2 bad",
+      "input, no seed node answered, or a coordinator rejected this node",
+      "(different build or configuration)."
     })
 final class NodeCommand implements Callable<Integer> {
   @CommandLine.Spec

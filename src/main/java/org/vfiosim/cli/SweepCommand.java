@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
       "Writes DIR/points/<point>/ (the outputs of 'run'), DIR/sweep.csv (one row per",
       "point) and DIR/report.html (latency and lock wait against the first --param,",
       "one line per generation). Every point is checked before the first one runs.",
-      "With --cluster the points run on 'vfiosim node' members of an Akka Cluster; the",
-      "outputs are the same.",
+      "With --cluster the points run on the 'vfiosim node' members of an Akka",
+      "Cluster; the outputs are the same.",
       "Exit status: 0 every point ran clean; 1 a point found a BUG, leak, deadlock",
       "or broken invariant; 2 bad input."
     })
