@@ -21,10 +21,11 @@ import picocli.CommandLine.Option;
       "Joins (or starts) a vfiosim Akka Cluster as a worker node and runs the",
       "sweep points coordinators ('vfiosim sweep --cluster HOST:PORT') hand out,",
       "one at a time, each exactly as 'vfiosim run' would. Runs until stopped",
-      "(Ctrl-C leaves the cluster; its unfinished points go to other nodes).",
-      "Exit status: 0 stopped; 1 removed from the cluster by the others; 2 bad",
-      "input, no seed node answered, or a coordinator rejected this node",
-      "(different build or configuration)."
+      "(Ctrl-C or SIGTERM: it leaves the cluster, its unfinished points go to",
+      "other nodes, and the exit status is the signal's, 130 or 143).",
+      "Exit status: 1 removed from the cluster by the others; 2 bad input, no",
+      "seed node answered, or a coordinator rejected this node (different",
+      "build or configuration)."
     })
 final class NodeCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -76,8 +77,9 @@ final class NodeCommand implements Callable<Integer> {
       err.flush();
     }
     int status = node.awaitExit();
-    if (status == 1) {
-      err.println("vfiosim: node " + node.address() + " was removed from the cluster (unreachable for too long?)");
+    String why = node.endedBecause();
+    if (why != null) {
+      err.println("vfiosim: " + why);
       err.flush();
     }
     return status;

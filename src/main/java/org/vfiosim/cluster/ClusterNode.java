@@ -1,5 +1,6 @@
 package org.vfiosim.cluster;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
@@ -18,8 +19,8 @@ import java.util.function.Consumer;
  *
  * @param system the node's cluster ActorSystem
  * @param address its {@code host:port}
- * @param exit completed with the command's exit status: 2 when a coordinator rejected the node,
- *     1 when its ActorSystem stopped without {@link #leave} (downed by the others), 0 after leave
+ * @param exit completed with the command's exit status: 2 when a coordinator rejected the node
+ *     (or the cluster its configuration), 1 when the others downed it, 0 when it stopped by request
  */
 public record ClusterNode(ActorSystem<Void> system, String address, CompletableFuture<Integer> exit) {
 
@@ -47,8 +48,32 @@ public record ClusterNode(ActorSystem<Void> system, String address, CompletableF
     }
     ClusterSystems.awaitUp(system, joinTimeout, seeds.isEmpty()
         ? List.of(new ClusterSystems.HostPort("itself", 0)) : seeds);
-    system.getWhenTerminated().thenRun(() -> exit.complete(1));
+    system.getWhenTerminated().thenRun(() -> exit.complete(status(system)));
     return new ClusterNode(system, ClusterSystems.hostPort(ClusterSystems.selfAddress(system)), exit);
+  }
+
+  /** The exit status of a node whose ActorSystem stopped: why its coordinated shutdown ran. */
+  private static int status(ActorSystem<?> system) {
+    var reason = CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
+    if (reason == CoordinatedShutdown.clusterDowningReason()) {
+      return 1;
+    }
+    if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+      return 2;
+    }
+    return 0;
+  }
+
+  /** One line saying why a stopped node did not stop by request, or null. */
+  public String endedBecause() {
+    var reason = CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
+    if (reason == CoordinatedShutdown.clusterDowningReason()) {
+      return "node " + address + " was removed from the cluster (downed by the others: unreachable for too long?)";
+    }
+    if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+      return "node " + address + " left: the cluster's members use a different Akka configuration (conf/cluster.conf)";
+    }
+    return null;
   }
 
   /** Blocks until the node stops; returns the exit status. The ActorSystem is stopped by then. */
