@@ -82,6 +82,8 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
   private final String[] ranOn;
   private final boolean[] handedOut;
   private final Map<ActorRef<NodeWorker.Command>, String> nodes = new LinkedHashMap<>();
+  /** Results received per node address, copies included, in order of first result. */
+  private final Map<String, Integer> results = new LinkedHashMap<>();
   private final long t0 = System.nanoTime();
   private int next;
   private int finished;
@@ -211,9 +213,18 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
         progress.pointDone(finished, rows.length, rows[i]);
       }
     }
+    results.merge(d.address(), 1, Integer::sum);
     // Acknowledge every copy: the node confirms the job (and pulls the next) only now.
     d.node().tell(new NodeWorker.Stored(sweep.id(), i));
     if (finished == rows.length) {
+      int copies = 0;
+      List<String> per = new ArrayList<>();
+      for (Map.Entry<String, Integer> e : results.entrySet()) {
+        per.add(e.getKey() + " " + e.getValue());
+        copies += e.getValue();
+      }
+      log.accept("[vfiosim sweep] results by node: " + String.join(", ", per) + "; " + (copies - rows.length)
+          + " point(s) run twice");
       done.complete(List.of(rows));
       return Behaviors.stopped();
     }
