@@ -82,8 +82,9 @@ public final class ClusterSweepExecutor implements SweepExecutor {
       String self = ClusterSystems.hostPort(ClusterSystems.selfAddress(system));
       log.accept("[vfiosim sweep] " + self + " joined the cluster through " + String.join(", ", seedNames) + "; "
           + points.size() + " point(s) to hand out");
-      system.getWhenTerminated().thenRun(() -> done.completeExceptionally(
-          new IllegalStateException("this coordinator (" + self + ") was removed from the cluster")));
+      system.getWhenTerminated().thenRun(() -> done.completeExceptionally(new UserError("this coordinator (" + self
+          + ") left the cluster before the sweep ended (downed by the others after being unreachable, or"
+          + " stopped); points whose files are in place are done")));
       return done.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
