@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       "Exit status: 0 ok; 1 the run found a kernel BUG, leak, deadlock or broken invariant;",
       "2 bad input (config, flags) with one line naming the file, line or key."
     },
-    subcommands = {RunCommand.class, SweepCommand.class, ReplayCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SweepCommand.class, NodeCommand.class, ReplayCommand.class, CalibrateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -2,13 +2,18 @@ package org.vfiosim.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.vfiosim.cluster.ClusterSweepExecutor;
+import org.vfiosim.cluster.ClusterSystems;
+import org.vfiosim.cluster.Fingerprint;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
 import org.vfiosim.report.Outputs;
+import org.vfiosim.run.Runner;
 import org.vfiosim.sweep.LocalSweepExecutor;
 import org.vfiosim.sweep.SweepCsv;
 import org.vfiosim.sweep.SweepExecutor;
@@ -23,7 +28,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code vfiosim sweep [SCENARIO.conf] --param KEY=V1,V2,... [--param ...] [--generations G1,G2,...]
- * [--seeds N] [--set key=value]... [--threads N] [--out DIR]}.
+ * [--seeds N] [--set key=value]... [--threads N] [--out DIR] [--cluster HOST:PORT[,...] [--host H] [--port P]
+ * [--join-timeout S]]}.
  */
 @Command(
     name = "sweep",
@@ -34,6 +40,8 @@ import picocli.CommandLine.Parameters;
       "Writes DIR/points/<point>/ (the outputs of 'run'), DIR/sweep.csv (one row per",
       "point) and DIR/report.html (latency and lock wait against the first --param,",
       "one line per generation). Every point is checked before the first one runs.",
+      "With --cluster the points run on the 'vfiosim node' members of an Akka",
+      "Cluster; the outputs are the same.",
       "Exit status: 0 every point ran clean; 1 a point found a BUG, leak, deadlock",
       "or broken invariant; 2 bad input."
     })
@@ -61,11 +69,30 @@ final class SweepCommand implements Callable<Integer> {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Dispatcher threads of each run (default: all CPUs). Never changes a result.")
+      description = "Dispatcher threads of each run (default: all CPUs; with --cluster each node's --threads)."
+          + " Never changes a result.")
   Integer threads;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/sweep-<scenario>).")
   Path out;
+
+  @Option(names = "--cluster", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "Runs the points on the nodes of an Akka Cluster ('vfiosim node'), joining through these"
+          + " members. Outputs are the same as a local sweep's.")
+  String cluster;
+
+  @Option(names = "--host", paramLabel = "H",
+      description = "With --cluster: address to listen on and be reached at (default: conf/cluster.conf's, 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "P",
+      description = "With --cluster: port to listen on (default: any free port).")
+  String port;
+
+  @Option(names = "--join-timeout", paramLabel = "S",
+      description = "With --cluster: seconds to wait for a seed node to answer, and for a node while points remain"
+          + " (default: ${DEFAULT-VALUE}).")
+  int joinTimeout = 30;
 
   @Override
   public Integer call() {
@@ -73,20 +100,43 @@ final class SweepCommand implements Callable<Integer> {
     if (n < 1 || n > 1024) {
       throw new UserError("--threads must be between 1 and 1024, got " + n);
     }
+    if (cluster != null && threads != null) {
+      throw new UserError("--threads is each node's own with --cluster (vfiosim node --threads N)");
+    }
+    if (cluster == null && (host != null || port != null)) {
+      throw new UserError((host != null ? "--host" : "--port") + " needs --cluster HOST:PORT");
+    }
+    if (joinTimeout < 1) {
+      throw new UserError("--join-timeout must be at least 1 second, got " + joinTimeout);
+    }
+    List<ClusterSystems.HostPort> seedNodes =
+        cluster == null ? List.of() : ClusterSystems.parseAddresses("--cluster", List.of(cluster));
+    int listenPort = port == null ? 0 : ClusterSystems.port("--port " + port, port, true);
     Path home = ConfigLoader.home();
     ConfigLoader.Loaded base = ConfigLoader.load(home, scenario, sets, null);
     SweepSpec sweep = SweepSpec.parse(params, generations, seeds, sets, base.config());
     List<SweepPoint> points = sweep.points(base.config().getString("vfiosim.generation"));
     // Every point's configuration and model are checked before anything runs; the models are
     // dropped again and each is rebuilt just before it runs.
+    List<String> digests = new ArrayList<>();
     for (SweepPoint p : points) {
-      p.prepare(home, scenario);
+      Runner.Prepared prepared = p.prepare(home, scenario);
+      if (cluster != null) {
+        digests.add(Fingerprint.ofRun(prepared.settings()));
+      }
     }
     Path dir = out != null ? out : Path.of("out", "sweep-" + base.scenarioName());
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    SweepExecutor executor = new LocalSweepExecutor(home, scenario, n, dir.resolve("points"));
-    List<SweepRow> rows = executor.execute(points, (done, total, row) -> {
+    SweepExecutor executor = cluster == null ? new LocalSweepExecutor(home, scenario, n, dir.resolve("points"))
+        : new ClusterSweepExecutor(home, base.scenarioFile(), base.scenarioName(), digests, dir.resolve("points"), host,
+            listenPort, seedNodes, Duration.ofSeconds(joinTimeout), line -> {
+              synchronized (err) {
+                err.println(line);
+                err.flush();
+              }
+            });
+    List<SweepRow> rows = executor.execute(points, cluster != null ? null : (done, total, row) -> {
       // Wall-clock time only for display; it never reaches an output file.
       err.println(String.format(Locale.ROOT, "[vfiosim sweep] %d/%d %s: exit %d (%.1f s)", done, total,
           row.point().name(), row.exitStatus(), (System.nanoTime() - t0) / 1e9));

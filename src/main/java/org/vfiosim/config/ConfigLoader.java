@@ -93,6 +93,15 @@ public final class ConfigLoader {
     return new Loaded(merged, costs, scenarioName, file, costsFile);
   }
 
+  /** The defaults alone ({@code conf/application.conf}), resolved. */
+  public static Config loadDefaults(Path home) {
+    try {
+      return parseFile(home.resolve(DEFAULTS), "defaults").resolve();
+    } catch (ConfigException e) {
+      throw new UserError(oneLine(e));
+    }
+  }
+
   /**
    * The cost model alone: {@code conf/costs/default.conf}, overridden by {@code costsFile} when
    * given (key-checked against the default model).
