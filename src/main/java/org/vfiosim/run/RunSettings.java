@@ -13,7 +13,8 @@ public record RunSettings(
     long seed,
     double cpuGhz,
     int shards,
-    long maxWindowCycles) {
+    long maxWindowCycles,
+    long parallelEvents) {
 
   public static final String[] GENERATIONS = {"v5.6", "v5.10", "v5.10-contig"};
 
@@ -27,7 +28,8 @@ public record RunSettings(
         c.getLong("vfiosim.seed"),
         c.positiveDouble("vfiosim.cpu-ghz"),
         c.intBetween("vfiosim.engine.shards", 0, 1 << 20),
-        c.longAtLeast("vfiosim.engine.max-window-cycles", 1));
+        c.longAtLeast("vfiosim.engine.max-window-cycles", 1),
+        c.longAtLeast("vfiosim.engine.parallel-events", 0));
   }
 
   public ConfigView view() {

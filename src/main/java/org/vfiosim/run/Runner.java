@@ -111,7 +111,7 @@ public final class Runner {
       }
     }
     long t0 = System.nanoTime();
-    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), limits(s, stop)),
+    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, s.maxWindowCycles(), s.parallelEvents(), limits(s, stop)),
         s.config(), progress);
     long totalNs = System.nanoTime() - t0;
     long wallNs = o.wallNanos();

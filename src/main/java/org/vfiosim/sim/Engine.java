@@ -16,11 +16,15 @@ public final class Engine {
    * Engine knobs: none of them changes what a complete run computes. {@code limits} says when a run
    * stops early (see {@link TimeKeeper.Limits}).
    */
-  public record Settings(int threads, long maxWindowCycles, TimeKeeper.Limits limits) {
+  public record Settings(int threads, long maxWindowCycles, double parallelEvents, TimeKeeper.Limits limits) {
     public Settings {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1");
       }
+    }
+
+    public Settings(int threads, long maxWindowCycles, TimeKeeper.Limits limits) {
+      this(threads, maxWindowCycles, TimeKeeper.DEFAULT_PARALLEL_EVENTS, limits);
     }
 
     public Settings(int threads, long maxWindowCycles, long endTime) {
@@ -51,7 +55,7 @@ public final class Engine {
     org.slf4j.LoggerFactory.getILoggerFactory();
     CompletableFuture<TimeKeeper.Outcome> done = new CompletableFuture<>();
     ActorSystem<TimeKeeper.Command> system = ActorSystem.create(
-        TimeKeeper.create(model, s.maxWindowCycles(), s.limits(), progress, done), "vfiosim", cfg);
+        TimeKeeper.create(model, s.maxWindowCycles(), s.parallelEvents(), s.limits(), progress, done), "vfiosim", cfg);
     try {
       return done.get();
     } catch (InterruptedException e) {

@@ -17,10 +17,14 @@ class EngineDeterminismTest {
   }
 
   private static String run(int shards, int threads, long maxWindow, boolean hub) {
+    return run(shards, threads, maxWindow, hub, TimeKeeper.DEFAULT_PARALLEL_EVENTS);
+  }
+
+  private static String run(int shards, int threads, long maxWindow, boolean hub, double parallelEvents) {
     Model m = RegistryModel.build(6, 3, 150, 42, hub);
     m.layout(shards);
-    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, maxWindow, Long.MAX_VALUE),
-        ConfigFactory.load(), null);
+    TimeKeeper.Outcome o = Engine.run(m, new Engine.Settings(threads, maxWindow, parallelEvents,
+        TimeKeeper.Limits.endAt(Long.MAX_VALUE)), ConfigFactory.load(), null);
     assertThat(o.status()).isEqualTo(TimeKeeper.Status.QUIESCENT);
     return RegistryModel.fingerprint(m);
   }
@@ -36,6 +40,11 @@ class EngineDeterminismTest {
     assertThat(run(3, 2, 1L << 40)).isEqualTo(reference);
     assertThat(run(0, 2, 97)).isEqualTo(reference);
     assertThat(run(1, 1, 1)).isEqualTo(reference);
+    // every window on its shard actor, or every window inline on the time keeper
+    assertThat(run(0, 2, 1L << 40, false, 0)).isEqualTo(reference);
+    assertThat(run(0, 2, 97, false, 0)).isEqualTo(reference);
+    assertThat(run(0, 4, 1L << 40, true, 0)).isEqualTo(reference);
+    assertThat(run(0, 2, 1L << 40, false, Double.MAX_VALUE)).isEqualTo(reference);
   }
 
   @Test

@@ -123,6 +123,7 @@ class GvtFleetTest {
     assertThat(results(run(4, base))).isEqualTo(reference);
     assertThat(results(run(2, cat(base, "engine.shards=2")))).isEqualTo(reference);
     assertThat(results(run(2, cat(base, "engine.max-window-cycles=5000")))).isEqualTo(reference);
+    assertThat(results(run(2, cat(base, "engine.parallel-events=0")))).isEqualTo(reference);
   }
 
   @Test
