@@ -180,6 +180,13 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     liveVms = vms;
     service.start(new ServiceThread(), 0);
     timer.start(new TimerThread(), 0);
+    // GVT's kthreads reach guest memory through kvmgt (the VM's own domain), never the host's VFIO
+    // core: tell the engine, so they do not bound other domains' windows (lookahead)
+    for (SimThread t : engines) {
+      t.neverCrossDomain();
+    }
+    service.neverCrossDomain();
+    timer.neverCrossDomain();
   }
 
   /** The wait queue woken at every workload completion on this GPU (wait for a vGPU to go idle on it). */
