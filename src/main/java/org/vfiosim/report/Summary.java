@@ -71,7 +71,7 @@ public final class Summary {
         if (f.kind() == Finding.Kind.LOCK_ORDER) {
           // lockdep's layout: the headline, then each order with its first stack on a line of its own
           m = m.replaceFirst("^possible circular locking dependency: ", "possible circular locking dependency:\n    ")
-              .replaceFirst("; then ", "\n    then ");
+              .replace("; then ", "\n    then ");
         }
         sb.append(String.format(Locale.ROOT, "  %-10s %s%s: %s%n", f.kind(), f.vm() == null ? "" : f.vm() + " ",
             f.where(), m));

@@ -92,7 +92,7 @@ public final class EndChecks {
 
   /**
    * LOCK_ORDER findings (lockdep's "possible circular locking dependency"): one per pair of lock
-   * classes taken in both orders during the run, whether or not the threads ever deadlocked,
+   * classes taken in both orders during the run, and one per longer cycle of classes (A->B->C->A), whether or not the threads ever deadlocked,
    * naming both orders with the thread and call stack (outermost first) that first took each, at
    * its virtual time (µs at {@code cpuGhz}; cycles when it is 0, as op scripts count). {@code where}
    * is the function that closed the inversion.
@@ -101,10 +101,12 @@ public final class EndChecks {
     List<Finding> out = new ArrayList<>();
     for (Lockdep.Inversion inv : Lockdep.merge(m).inversions()) {
       StringBuilder sb = new StringBuilder("possible circular locking dependency: ");
-      edge(sb, inv.first(), cpuGhz);
-      sb.append("; then ");
-      edge(sb, inv.second(), cpuGhz);
-      String stack = inv.second().stack();
+      List<Lockdep.Edge> edges = inv.edges();
+      for (int i = 0; i < edges.size(); i++) {
+        sb.append(i == 0 ? "" : "; then ");
+        edge(sb, edges.get(i), cpuGhz);
+      }
+      String stack = inv.closing().stack();
       String where = stack.substring(stack.lastIndexOf('>') + 1).trim();
       out.add(new Finding(Finding.Kind.LOCK_ORDER, null, where.isEmpty() ? "?" : where, sb.toString()));
     }

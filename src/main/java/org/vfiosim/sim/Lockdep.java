@@ -108,8 +108,20 @@ public final class Lockdep {
   /** One class-order edge with its first occurrence. */
   public record Edge(LockClass from, LockClass to, long time, String thread, String stack) {}
 
-  /** A pair of classes taken in both orders: {@code first} is the edge seen first. */
-  public record Inversion(Edge first, Edge second) {}
+  /**
+   * Lock classes taken in a circular order: A->B and B->A, or a longer cycle A->B->C->A. The edges
+   * go round the cycle and end with the one seen last (the acquisition that closed the cycle).
+   */
+  public record Inversion(List<Edge> edges) {
+    /** The edge that closed the cycle. */
+    public Edge closing() {
+      return edges.get(edges.size() - 1);
+    }
+  }
+
+  /** Longest cycle looked for beyond pairs, and how many such cycles are reported at most. */
+  static final int MAX_CYCLE = 6;
+  static final int MAX_LONG_CYCLES = 32;
 
   /** The class-order graph of a whole model: per-shard edges merged, earliest occurrence kept. */
   public record Graph(List<Edge> edges, List<Inversion> inversions) {}
@@ -160,10 +172,62 @@ public final class Lockdep {
         Edge ba = byIndex[b * c + a];
         if (ab != null && ba != null) {
           boolean abFirst = Keys.before(ab.time(), tie[a * c + b], ba.time(), tie[b * c + a]);
-          inv.add(abFirst ? new Inversion(ab, ba) : new Inversion(ba, ab));
+          inv.add(new Inversion(abFirst ? List.of(ab, ba) : List.of(ba, ab)));
         }
       }
     }
+    // check_noncircular() follows any path: elementary cycles of 3..MAX_CYCLE classes, each found
+    // once (from its lowest class index, through higher ones only), in class order
+    int[] path = new int[MAX_CYCLE];
+    int limit = inv.size() + MAX_LONG_CYCLES;
+    for (int start = 0; start < c && inv.size() < limit; start++) {
+      path[0] = start;
+      longCycles(byIndex, tie, c, path, 1, inv, limit);
+    }
     return new Graph(edges, inv);
+  }
+
+  private static void longCycles(Edge[] byIndex, long[] tie, int c, int[] path, int len, List<Inversion> out,
+      int limit) {
+    if (out.size() >= limit) {
+      return;
+    }
+    int last = path[len - 1];
+    int start = path[0];
+    if (len >= 3 && byIndex[last * c + start] != null) {
+      // the cycle's edges in order, rotated to end with the one seen last
+      int[] idx = new int[len];
+      int latest = 0;
+      for (int i = 0; i < len; i++) {
+        idx[i] = path[i] * c + path[(i + 1) % len];
+        if (Keys.before(byIndex[idx[latest]].time(), tie[idx[latest]], byIndex[idx[i]].time(), tie[idx[i]])) {
+          latest = i;
+        }
+      }
+      List<Edge> cycle = new ArrayList<>(len);
+      for (int i = 1; i <= len; i++) {
+        cycle.add(byIndex[idx[(latest + i) % len]]);
+      }
+      out.add(new Inversion(List.copyOf(cycle)));
+    }
+    if (len == path.length) {
+      return;
+    }
+    for (int next = start + 1; next < c; next++) {
+      if (byIndex[last * c + next] == null || contains(path, len, next)) {
+        continue;
+      }
+      path[len] = next;
+      longCycles(byIndex, tie, c, path, len + 1, out, limit);
+    }
+  }
+
+  private static boolean contains(int[] path, int len, int x) {
+    for (int i = 0; i < len; i++) {
+      if (path[i] == x) {
+        return true;
+      }
+    }
+    return false;
   }
 }

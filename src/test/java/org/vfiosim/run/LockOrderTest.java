@@ -185,6 +185,40 @@ class LockOrderTest {
   }
 
   @Test
+  void a_three_class_cycle_is_one_finding_ending_with_the_order_that_closed_it() {
+    // one: A then B at 0; two: B then C at 10 000; three: C then A at 20 000 (no pair inverted)
+    Model m = new Model(1);
+    Domain d = m.domain("d");
+    SimLock a = m.mutex(m.lockClass("A", LockKind.MUTEX, 0, 0, 0), "x", d);
+    SimLock b = m.mutex(m.lockClass("B", LockKind.MUTEX, 0, 0, 0), "x", d);
+    SimLock c = m.mutex(m.lockClass("C", LockKind.MUTEX, 0, 0, 0), "x", d);
+    m.thread("one", d, new Outer(a, b, null), 0);
+    m.thread("two", d, new Outer(b, c, null), 10_000);
+    m.thread("three", d, new Outer(c, a, null), 20_000);
+    m.layout(1);
+    RunResult r = run(m, 1);
+    List<Finding> lo = of(r, Finding.Kind.LOCK_ORDER);
+    assertThat(lo).hasSize(1);
+    assertThat(lo.get(0).message()).isEqualTo("possible circular locking dependency: "
+        + "B taken while holding A at 0.033 us by one (outer_fn > inner_fn); "
+        + "then C taken while holding B at 3.367 us by two (outer_fn > inner_fn); "
+        + "then A taken while holding C at 6.700 us by three (outer_fn > inner_fn)");
+    assertThat(of(r, Finding.Kind.DEADLOCK)).isEmpty();
+    assertThat(r.exitStatus()).isZero();
+    // a chain that does not close is no finding
+    Model open = new Model(1);
+    Domain e = open.domain("d");
+    SimLock x = open.mutex(open.lockClass("A", LockKind.MUTEX, 0, 0, 0), "x", e);
+    SimLock y = open.mutex(open.lockClass("B", LockKind.MUTEX, 0, 0, 0), "x", e);
+    SimLock z = open.mutex(open.lockClass("C", LockKind.MUTEX, 0, 0, 0), "x", e);
+    open.thread("one", e, new Outer(x, y, null), 0);
+    open.thread("two", e, new Outer(y, z, null), 10_000);
+    open.thread("three", e, new Outer(x, z, null), 20_000);
+    open.layout(1);
+    assertThat(run(open, 1).findings()).isEmpty();
+  }
+
+  @Test
   void one_order_only_is_no_finding() {
     Model m = new Model(1);
     Domain d = m.domain("d");
