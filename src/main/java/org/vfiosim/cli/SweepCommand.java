@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.vfiosim.cluster.ClusterSweepExecutor;
 import org.vfiosim.cluster.ClusterSystems;
 import org.vfiosim.cluster.Fingerprint;
@@ -14,6 +16,7 @@ import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
 import org.vfiosim.report.Outputs;
 import org.vfiosim.run.Runner;
+import org.vfiosim.sim.StopSignal;
 import org.vfiosim.sweep.LocalSweepExecutor;
 import org.vfiosim.sweep.SweepCsv;
 import org.vfiosim.sweep.SweepExecutor;
@@ -127,8 +130,40 @@ final class SweepCommand implements Callable<Integer> {
     }
     Path dir = out != null ? out : Path.of("out", "sweep-" + base.scenarioName());
     PrintWriter err = spec.commandLine().getErr();
+    // Ctrl-C / SIGTERM on a local sweep: the running point stops at its next window boundary and is
+    // written as a partial point; sweep.csv and report.html cover the points done (the hook waits).
+    StopSignal stop = new StopSignal();
+    CountDownLatch written = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.request("interrupted by a signal (SIGINT or SIGTERM)");
+      try {
+        written.await(RunCommand.HOOK_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vfiosim-stop");
+    if (cluster == null) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    try {
+      return sweep(home, base, sweep, points, digests, listenPort, seedNodes, dir, err, stop);
+    } finally {
+      written.countDown();
+      if (cluster == null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down (the hook is running): it exits once it sees the latch
+        }
+      }
+    }
+  }
+
+  private int sweep(Path home, ConfigLoader.Loaded base, SweepSpec sweep, List<SweepPoint> points, List<String> digests,
+      int listenPort, List<ClusterSystems.HostPort> seedNodes, Path dir, PrintWriter err, StopSignal stop) {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     long t0 = System.nanoTime();
-    SweepExecutor executor = cluster == null ? new LocalSweepExecutor(home, scenario, n, dir.resolve("points"))
+    SweepExecutor executor = cluster == null ? new LocalSweepExecutor(home, scenario, n, dir.resolve("points"), stop)
         : new ClusterSweepExecutor(home, base.scenarioFile(), base.scenarioName(), digests, dir.resolve("points"), host,
             listenPort, seedNodes, Duration.ofSeconds(joinTimeout), line -> {
               synchronized (err) {
@@ -157,8 +192,12 @@ final class SweepCommand implements Callable<Integer> {
       o.println(failed + " point(s) exited 1 (a BUG, leak, deadlock, broken invariant or incomplete run):");
       rows.stream().filter(r -> r.exitStatus() != 0).forEach(r -> o.println("  " + r.point().name() + ": " + r.status()));
     }
+    if (rows.size() < points.size()) {
+      o.println("sweep stopped (" + stop.reason() + ") after " + rows.size() + " of " + points.size()
+          + " point(s); the last one is partial (\"complete\": false)");
+    }
     o.println("outputs: " + dir + "/{sweep.csv,report.html,points/}");
     o.flush();
-    return failed == 0 ? 0 : 1;
+    return failed == 0 && rows.size() == points.size() ? 0 : 1;
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.vfiosim.report.RunOutputs;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
+import org.vfiosim.sim.StopSignal;
 
 /**
  * Runs the points one after the other in this JVM, each on {@code threads} dispatcher threads, and
@@ -17,20 +18,33 @@ public final class LocalSweepExecutor implements SweepExecutor {
   private final Path scenario;
   private final int threads;
   private final Path pointsDir;
+  private final StopSignal stop;
 
   public LocalSweepExecutor(Path home, Path scenario, int threads, Path pointsDir) {
+    this(home, scenario, threads, pointsDir, null);
+  }
+
+  /**
+   * {@code stop} (may be null): once requested, the running point stops at its next window
+   * boundary and is written as a partial point ({@code "complete": false}); no further point runs.
+   */
+  public LocalSweepExecutor(Path home, Path scenario, int threads, Path pointsDir, StopSignal stop) {
     this.home = home;
     this.scenario = scenario;
     this.threads = threads;
     this.pointsDir = pointsDir;
+    this.stop = stop;
   }
 
   @Override
   public List<SweepRow> execute(List<SweepPoint> points, Progress progress) {
     List<SweepRow> rows = new ArrayList<>(points.size());
     for (SweepPoint p : points) {
+      if (stop != null && stop.reason() != null) {
+        break;
+      }
       Runner.Prepared prepared = p.prepare(home, scenario);
-      RunResult r = Runner.run(prepared, threads, null);
+      RunResult r = Runner.run(prepared, threads, null, 0, stop);
       RunOutputs.write(pointsDir.resolve(p.name()), r);
       SweepRow row = SweepRow.of(p, r);
       rows.add(row);

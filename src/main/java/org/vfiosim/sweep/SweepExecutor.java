@@ -15,6 +15,9 @@ public interface SweepExecutor {
     void pointDone(int done, int total, SweepRow row);
   }
 
-  /** Runs every point; returns their rows in the order of {@code points}. */
+  /**
+   * Runs every point; returns their rows in the order of {@code points} (only the first ones when
+   * a local sweep was stopped by a signal).
+   */
   List<SweepRow> execute(List<SweepPoint> points, Progress progress);
 }

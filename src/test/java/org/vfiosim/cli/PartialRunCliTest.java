@@ -133,4 +133,40 @@ class PartialRunCliTest {
     assertThat(j.get("status").asText()).isEqualTo("stopped: interrupted by a signal (SIGINT or SIGTERM)");
     assertThat(text).contains("vfiosim: run stopped: interrupted by a signal").doesNotContain("\tat ");
   }
+
+  @Test
+  @Timeout(180)
+  void sigterm_on_a_sweep_writes_the_running_point_as_partial_and_the_sweep_files() throws Exception {
+    Path out = dir.resolve("sweep-term");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "org.vfiosim.cli.Main", "sweep", "conf/scenarios/mutex-bench.conf",
+        "--param", "vfiosim.workload.clients=4,8,16", "--set", "vfiosim.workload.iterations=100000000",
+        "--out", out.toString()));
+    Path log = dir.resolve("sweep-term.out");
+    Process p = new ProcessBuilder(cmd).directory(new File(".").getAbsoluteFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    p.waitFor(4, TimeUnit.SECONDS); // the first point runs (it would take minutes)
+    assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(text).isEqualTo(143);
+    assertThat(text).contains("sweep stopped (interrupted by a signal (SIGINT or SIGTERM)) after 1 of 3 point(s)")
+        .doesNotContain("\tat ");
+    // one point, partial; the sweep's own files cover it
+    List<Path> pts;
+    try (var st = Files.list(out.resolve("points"))) {
+      pts = st.toList();
+    }
+    assertThat(pts).hasSize(1);
+    assertAllOutputs(pts.get(0));
+    JsonNode j = results(pts.get(0));
+    assertThat(j.get("complete").asBoolean()).isFalse();
+    assertThat(j.get("status").asText()).isEqualTo("stopped: interrupted by a signal (SIGINT or SIGTERM)");
+    List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+    assertThat(csv).hasSize(2); // header and the one point
+    assertThat(out.resolve("report.html")).exists();
+  }
 }
