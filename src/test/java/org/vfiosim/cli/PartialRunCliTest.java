@@ -115,14 +115,12 @@ class PartialRunCliTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "org.vfiosim.cli.Main", "run", "conf/scenarios/mutex-bench.conf",
-        "--set", "vfiosim.workload.iterations=100000000", "--out", out.toString(), "--no-progress"));
+        "--set", "vfiosim.workload.iterations=100000000", "--out", out.toString()));
     Path log = dir.resolve("term.err");
     Process p = new ProcessBuilder(cmd).directory(new File(".").getAbsoluteFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    // wait until the simulation runs (the engine has started: the ActorSystem logs nothing, so
-    // give the JVM a few seconds), then SIGTERM
-    p.waitFor(4, TimeUnit.SECONDS);
-    assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+    // the simulation runs (and the hook is in place) once the progress line shows
+    awaitText(p, log, "[vfiosim] ");
     p.destroy(); // SIGTERM
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String text = Files.readString(log, StandardCharsets.UTF_8);
@@ -142,31 +140,46 @@ class PartialRunCliTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "org.vfiosim.cli.Main", "sweep", "conf/scenarios/mutex-bench.conf",
-        "--param", "vfiosim.workload.clients=4,8,16", "--set", "vfiosim.workload.iterations=100000000",
-        "--out", out.toString()));
+        "--param", "vfiosim.workload.iterations=1000,100000000,2000", "--out", out.toString()));
     Path log = dir.resolve("sweep-term.out");
     Process p = new ProcessBuilder(cmd).directory(new File(".").getAbsoluteFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    p.waitFor(4, TimeUnit.SECONDS); // the first point runs (it would take minutes)
-    assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+    // the first (short) point is done: the second, which would take minutes, runs
+    awaitText(p, log, "[vfiosim sweep] 1/3");
     p.destroy(); // SIGTERM
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String text = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(text).isEqualTo(143);
-    assertThat(text).contains("sweep stopped (interrupted by a signal (SIGINT or SIGTERM)) after 1 of 3 point(s)")
+    assertThat(text).contains("sweep stopped (interrupted by a signal (SIGINT or SIGTERM)) after 2 of 3 point(s)")
         .doesNotContain("\tat ");
-    // one point, partial; the sweep's own files cover it
+    // two points: the first complete, the second partial; the sweep's own files cover both
     List<Path> pts;
     try (var st = Files.list(out.resolve("points"))) {
-      pts = st.toList();
+      pts = st.sorted().toList();
     }
-    assertThat(pts).hasSize(1);
-    assertAllOutputs(pts.get(0));
-    JsonNode j = results(pts.get(0));
-    assertThat(j.get("complete").asBoolean()).isFalse();
-    assertThat(j.get("status").asText()).isEqualTo("stopped: interrupted by a signal (SIGINT or SIGTERM)");
+    assertThat(pts).hasSize(2);
+    int partial = 0;
+    for (Path pt : pts) {
+      assertAllOutputs(pt);
+      JsonNode j = results(pt);
+      if (!j.get("complete").asBoolean()) {
+        partial++;
+        assertThat(j.get("status").asText()).isEqualTo("stopped: interrupted by a signal (SIGINT or SIGTERM)");
+      }
+    }
+    assertThat(partial).isEqualTo(1);
     List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
-    assertThat(csv).hasSize(2); // header and the one point
+    assertThat(csv).hasSize(3); // header and the two points
     assertThat(out.resolve("report.html")).exists();
+  }
+
+  /** Waits (up to 90 s) until the process has written {@code text} to its log. */
+  private static void awaitText(Process p, Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+      assertThat(p.isAlive()).as(Files.readString(log, StandardCharsets.UTF_8)).isTrue();
+      assertThat(System.nanoTime() - deadline).as("waiting for \"" + text + "\"").isNegative();
+      p.waitFor(100, TimeUnit.MILLISECONDS);
+    }
   }
 }
