@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "calibrate",
     mixinStandardHelpOptions = true,
+    header = "Measures the seed series' published figures on the modelled kernel paths.",
     description = {
       "Measures the published figures of Yan Zhao's v5.7 series and Xiaoyang Xu's",
       "contiguous pinning on the modelled kernel paths (op scripts replayed with",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "node",
     mixinStandardHelpOptions = true,
+    header = "Joins a vfiosim Akka Cluster as a worker node of 'sweep --cluster'.",
     description = {
       "Joins (or starts) a vfiosim Akka Cluster as a worker node and runs the",
       "sweep points coordinators ('vfiosim sweep --cluster HOST:PORT') hand out,",

@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
+    header = "Runs a scenario for every point of --param values x generations x seeds.",
     description = {
       "Runs a scenario once per point of the cross product of the --param values,",
       "the --generations and seeds 1..N, each exactly as 'vfiosim run' would run it.",
