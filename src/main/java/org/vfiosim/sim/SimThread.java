@@ -23,6 +23,9 @@ public final class SimThread {
   private static final byte P_NONE = 0;
   private static final byte P_ACQUIRE = 1;
   private static final byte P_DELIVER = 2;
+  private static final byte P_DOWN = 3;
+  private static final byte P_UP = 4;
+  private static final byte P_WAKE_ALL = 5;
 
   static final byte MODE_WRITE = 0;
   static final byte MODE_READ = 1;
@@ -167,6 +170,11 @@ public final class SimThread {
       yieldAt(now, key);
       return false;
     }
+    return request(l, mode, site);
+  }
+
+  /** Records the request's class-order edges (lockdep), then asks the lock. */
+  private boolean request(SimLock l, byte mode, CallSite site) {
     if (heldCount > 0 || origin != null) {
       shard.lockdep.acquire(this, l.cls.id);
     }
@@ -187,7 +195,8 @@ public final class SimThread {
   public boolean down(SimSemaphore s) {
     if (!sync()) {
       // yielded to reach its time: take the unit when resumed (the frame re-runs this pc)
-      pendingDown = s;
+      pending = P_DOWN;
+      pendingSem = s;
       return false;
     }
     return s.down(this);
@@ -199,7 +208,8 @@ public final class SimThread {
    */
   public boolean up(SimSemaphore s) {
     if (!sync()) {
-      pendingUp = s;
+      pending = P_UP;
+      pendingSem = s;
       return false;
     }
     s.up(this);
@@ -213,7 +223,8 @@ public final class SimThread {
    */
   public boolean wakeAll(SimSemaphore s) {
     if (!sync()) {
-      pendingWakeAll = s;
+      pending = P_WAKE_ALL;
+      pendingSem = s;
       return false;
     }
     s.wakeAll(this);
@@ -378,10 +389,7 @@ public final class SimThread {
         CallSite site = pendingSite;
         pendingLock = null;
         pendingSite = null;
-        if (heldCount > 0 || origin != null) {
-          shard.lockdep.acquire(this, l.cls.id);
-        }
-        if (!l.request(this, pendingMode, site)) {
+        if (!request(l, pendingMode, site)) {
           return;
         }
       }
@@ -393,24 +401,20 @@ public final class SimThread {
         pendingMsg = null;
         deliver(a, m, pendingLatency);
       }
-      default -> {}
-    }
-    if (pendingUp != null) {
-      SimSemaphore s = pendingUp;
-      pendingUp = null;
-      s.up(this);
-    }
-    if (pendingWakeAll != null) {
-      SimSemaphore s = pendingWakeAll;
-      pendingWakeAll = null;
-      s.wakeAll(this);
-    }
-    if (pendingDown != null) {
-      SimSemaphore s = pendingDown;
-      pendingDown = null;
-      if (!s.down(this)) {
-        return;
+      case P_DOWN, P_UP, P_WAKE_ALL -> {
+        byte op = pending;
+        pending = P_NONE;
+        SimSemaphore s = pendingSem;
+        pendingSem = null;
+        if (op == P_UP) {
+          s.up(this);
+        } else if (op == P_WAKE_ALL) {
+          s.wakeAll(this);
+        } else if (!s.down(this)) {
+          return;
+        }
       }
+      default -> {}
     }
     runFrames();
   }
@@ -447,12 +451,8 @@ public final class SimThread {
     yielded = true;
   }
 
-  /** A down() deferred to the thread's time (see {@link #down}). */
-  private SimSemaphore pendingDown;
-  /** An up() deferred to the thread's time (see {@link #up}). */
-  private SimSemaphore pendingUp;
-  /** A wakeAll() deferred to the thread's time (see {@link #wakeAll}). */
-  private SimSemaphore pendingWakeAll;
+  /** The semaphore of a down(), up() or wakeAll() deferred to the thread's time (P_DOWN, P_UP, P_WAKE_ALL). */
+  private SimSemaphore pendingSem;
 
   /** Wakes the thread at {@code time}; its top frame resumes where it stopped. */
   void resumeAt(long time) {
