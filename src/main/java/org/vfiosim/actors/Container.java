@@ -473,10 +473,7 @@ public final class Container extends SimActor<Container.Msg> {
             if (r > 0) {
               i += (int) r;
             }
-            fallbackUntil = i + runLen - (int) Math.max(0, r);
-            if (r > 0 && r == runLen) {
-              fallbackUntil = i;
-            }
+            fallbackUntil = i + runLen - (int) Math.max(0, r); // == i once the whole run is pinned
             pc = 2;
             continue;
           }
@@ -604,7 +601,7 @@ public final class Container extends SimActor<Container.Msg> {
               if (!byKvmgt) {
                 otherRefs -= pinned;
               }
-              t.ret(acctErr == -ENOMEM ? -ENOMEM : acctErr);
+              t.ret(acctErr);
               return;
             }
             VfioPfn v = dma.findVpfn(iova0 + ((long) k2 << PAGE_SHIFT));
@@ -1311,7 +1308,7 @@ public final class Container extends SimActor<Container.Msg> {
             }
             continue;
           case 1:
-            chain = new ArrayList<>(notifierBlocks);
+            chain = notifierBlocks; // (un)registration takes the rwsem for write: no change mid-walk
             n = 0;
             pc = 2;
             continue;

@@ -687,6 +687,8 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     private GvtWorkload w;
     private int i;
     private int page;
+    /** First page of context run {@code i}: the sum of the runs before it. */
+    private int runStart;
     private long phaseStart;
     private long picked;
     private long dispatched;
@@ -735,6 +737,7 @@ public final class Gvt extends SimActor<Gvt.Msg> {
               phaseStart = t.now;
               i = 0;
               page = 0;
+              runStart = 0;
               pc = 6;
               continue;
             }
@@ -784,6 +787,7 @@ public final class Gvt extends SimActor<Gvt.Msg> {
             phaseStart = t.now;
             i = 0;
             page = 0;
+            runStart = 0;
             pc = 11;
             continue;
           case 11:
@@ -838,27 +842,17 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     }
 
     private Kvmgt.RwGpa contextRw(boolean write) {
-      long gpa = w.ctxGpa() + ((long) runStartPage() + page) * KernelConstants.PAGE_SIZE;
+      long gpa = w.ctxGpa() + ((long) runStart + page) * KernelConstants.PAGE_SIZE;
       int pages = k.gen.multiPageShadowContext() ? w.ctxRuns()[i] : 1;
       return new Kvmgt.RwGpa(gpa, (long) pages * KernelConstants.PAGE_SIZE, write);
     }
 
     private void advanceContext() {
-      if (k.gen.multiPageShadowContext()) {
-        i++;
-        page = 0;
-      } else if (++page >= w.ctxRuns()[i]) {
+      if (k.gen.multiPageShadowContext() || ++page >= w.ctxRuns()[i]) {
+        runStart += w.ctxRuns()[i];
         i++;
         page = 0;
       }
-    }
-
-    private int runStartPage() {
-      int p = 0;
-      for (int r = 0; r < i; r++) {
-        p += w.ctxRuns()[r];
-      }
-      return p;
     }
 
     @Override
