@@ -72,7 +72,7 @@ final class CalibrateCommand implements Callable<Integer> {
       n.put("source", f.source());
       n.put("target_low", f.targetLow());
       n.put("target_high", f.targetHigh());
-      n.put("simulated", Math.round(f.simulated() * 10) / 10.0);
+      n.put("simulated", org.vfiosim.report.ResultsJson.round1(f.simulated()));
       n.put("ok", f.ok());
     }
     try {

@@ -4,15 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
 import org.vfiosim.report.RunOutputs;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
-import org.vfiosim.sim.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,20 +82,9 @@ final class RunCommand implements Callable<Integer> {
     ProgressPrinter progress = noProgress ? null
         : new ProgressPrinter(System.err, p.scenario().expectedEndCycles(), s.cpuGhz());
     // Ctrl-C / SIGTERM: stop at the next window boundary and write partial results before the
-    // JVM exits (with the signal's status); the hook waits for them.
-    StopSignal stop = new StopSignal();
-    CountDownLatch written = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.request("interrupted by a signal (SIGINT or SIGTERM)");
-      try {
-        written.await(HOOK_WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vfiosim-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      RunResult r = Runner.run(p, n, progress, limit, stop);
+    // JVM exits (with the signal's status).
+    try (StopOnSignal signal = new StopOnSignal(true)) {
+      RunResult r = Runner.run(p, n, progress, limit, signal.stop());
       if (progress != null) {
         progress.finish();
       }
@@ -115,16 +101,7 @@ final class RunCommand implements Callable<Integer> {
         RunOutputs.removeErrorLog(dir);
       }
       return r.exitStatus();
-    } finally {
-      written.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is shutting down (the hook is running): it exits once it sees the latch
-      }
     }
   }
 
-  /** How long the shutdown hook waits for partial results to be written. */
-  static final long HOOK_WAIT_SECONDS = 60;
 }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.vfiosim.cluster.ClusterSweepExecutor;
 import org.vfiosim.cluster.ClusterSystems;
 import org.vfiosim.cluster.Fingerprint;
@@ -132,37 +130,14 @@ final class SweepCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("out", "sweep-" + base.scenarioName());
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C / SIGTERM on a local sweep: the running point stops at its next window boundary and is
-    // written as a partial point; sweep.csv and report.html cover the points done (the hook waits).
-    StopSignal stop = new StopSignal();
-    CountDownLatch written = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.request("interrupted by a signal (SIGINT or SIGTERM)");
-      try {
-        written.await(RunCommand.HOOK_WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vfiosim-stop");
-    if (cluster == null) {
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    try {
-      return sweep(home, base, sweep, points, digests, listenPort, seedNodes, dir, err, stop);
-    } finally {
-      written.countDown();
-      if (cluster == null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is shutting down (the hook is running): it exits once it sees the latch
-        }
-      }
+    // written as a partial point; sweep.csv and report.html cover the points done.
+    try (StopOnSignal signal = new StopOnSignal(cluster == null)) {
+      return sweep(home, base, sweep, points, digests, n, listenPort, seedNodes, dir, err, signal.stop());
     }
   }
 
   private int sweep(Path home, ConfigLoader.Loaded base, SweepSpec sweep, List<SweepPoint> points, List<String> digests,
-      int listenPort, List<ClusterSystems.HostPort> seedNodes, Path dir, PrintWriter err, StopSignal stop) {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      int n, int listenPort, List<ClusterSystems.HostPort> seedNodes, Path dir, PrintWriter err, StopSignal stop) {
     long t0 = System.nanoTime();
     SweepExecutor executor = cluster == null ? new LocalSweepExecutor(home, scenario, n, dir.resolve("points"), stop)
         : new ClusterSweepExecutor(home, base.scenarioFile(), base.scenarioName(), digests, dir.resolve("points"), host,

@@ -206,10 +206,6 @@ public final class ConfigLoader {
     }
   }
 
-  /** Kept for callers that check a configuration without substitutions. */
-  static void checkKnown(Config user, Config defaults, String root) {
-    checkKnown(user, user, defaults, root);
-  }
 
   private record Leaf(String path, ConfigValue value, int line) {}
 

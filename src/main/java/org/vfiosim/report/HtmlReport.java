@@ -42,11 +42,6 @@ public final class HtmlReport {
     return rows;
   }
 
-  /** The bpftrace-style histogram text of one op: {@code @cycles[OP]:} and its bucket lines. */
-  public static String histText(String op, OpStats o) {
-    return Log2Hist.render("@cycles[" + op + "]", Log2Hist.buckets(o.histogram()));
-  }
-
   public static String render(RunResult r) {
     var s = r.settings();
     double ghz = s.cpuGhz();
@@ -68,14 +63,14 @@ public final class HtmlReport {
   private static void summary(StringBuilder sb, RunResult r, double ghz) {
     var s = r.settings();
     sb.append("<table>\n");
-    kv(sb, "scenario", s.scenarioName() + " (kind " + s.kind() + ")");
-    kv(sb, "generation", s.generation());
-    kv(sb, "seed", Long.toString(s.seed()));
-    kv(sb, "cpu", String.format(Locale.ROOT, "%s GHz (vfiosim.cpu-ghz: cycles to time)", s.cpuGhz()));
-    kv(sb, "virtual time", Html.num(r.virtualTimeCycles()) + " cycles = " + Html.us(r.virtualTimeCycles(), ghz) + " µs");
-    kv(sb, "events", Html.num(r.events()) + " (" + Html.num(r.messages()) + " messages, " + Html.num(r.grants())
+    Html.kv(sb, "scenario", s.scenarioName() + " (kind " + s.kind() + ")");
+    Html.kv(sb, "generation", s.generation());
+    Html.kv(sb, "seed", Long.toString(s.seed()));
+    Html.kv(sb, "cpu", String.format(Locale.ROOT, "%s GHz (vfiosim.cpu-ghz: cycles to time)", s.cpuGhz()));
+    Html.kv(sb, "virtual time", Html.num(r.virtualTimeCycles()) + " cycles = " + Html.us(r.virtualTimeCycles(), ghz) + " µs");
+    Html.kv(sb, "events", Html.num(r.events()) + " (" + Html.num(r.messages()) + " messages, " + Html.num(r.grants())
         + " lock grants)");
-    kv(sb, "lock acquisitions", Html.num(r.acquisitions()));
+    Html.kv(sb, "lock acquisitions", Html.num(r.acquisitions()));
     sb.append("<tr><th>status</th><td class=\"t\">").append(Html.esc(r.status()));
     if (r.exitStatus() == 0) {
       sb.append(" <span class=\"ok\">(exit 0)</span>");
@@ -95,10 +90,10 @@ public final class HtmlReport {
       return;
     }
     sb.append("<h2>GVT fleet</h2>\n<table>\n");
-    kv(sb, "VMs / vGPUs / GPUs", f.get("vms") + " / " + f.get("vgpus") + " / " + f.get("gpus") + " (" + f.get("engines_per_gpu")
+    Html.kv(sb, "VMs / vGPUs / GPUs", f.get("vms") + " / " + f.get("vgpus") + " / " + f.get("gpus") + " (" + f.get("engines_per_gpu")
         + " engine(s) per GPU)");
     double mean = ((Number) f.get("workload_mean_cycles")).doubleValue();
-    kv(sb, "GPU workloads", Html.num(((Number) f.get("workloads")).longValue()) + ", mean " + Html.dec1(mean) + " cycles ("
+    Html.kv(sb, "GPU workloads", Html.num(((Number) f.get("workloads")).longValue()) + ", mean " + Html.dec1(mean) + " cycles ("
         + Html.us(mean, ghz) + " µs) from submission to completion");
     sb.append("</table>\n");
     Map<String, Object> split = (Map<String, Object>) f.get("workload_split_mean_cycles");
@@ -172,10 +167,6 @@ public final class HtmlReport {
       sb.append("<p class=\"note\">The ").append(FLEET_ROWS).append(" slowest of ").append(vms.size())
           .append(" VMs; all are in results.json.</p>\n");
     }
-  }
-
-  private static void kv(StringBuilder sb, String k, String v) {
-    sb.append("<tr><th>").append(Html.esc(k)).append("</th><td class=\"t\">").append(Html.esc(v)).append("</td></tr>\n");
   }
 
   private static void ops(StringBuilder sb, RunResult r, double ghz) {
@@ -320,11 +311,11 @@ public final class HtmlReport {
     var h = r.host();
     sb.append("<h2>Host</h2>\n<p class=\"note\">Machine-dependent; the only part of this page that changes "
         + "between two runs of the same scenario and seed.</p>\n<table>\n");
-    kv(sb, "simulation wall time", h.wallMs() + " ms (+" + h.engineOverheadMs() + " ms engine start/stop)");
-    kv(sb, "rates", String.format(Locale.ROOT, "%.2f M events/s, %.2f M lock acquisitions/s", h.eventsPerSec() / 1e6,
+    Html.kv(sb, "simulation wall time", h.wallMs() + " ms (+" + h.engineOverheadMs() + " ms engine start/stop)");
+    Html.kv(sb, "rates", String.format(Locale.ROOT, "%.2f M events/s, %.2f M lock acquisitions/s", h.eventsPerSec() / 1e6,
         h.acquisitionsPerSec() / 1e6));
-    kv(sb, "engine", h.threads() + " thread(s), " + h.shards() + " shard(s), " + h.windows() + " windows");
-    kv(sb, "peak heap", h.peakHeapMb() + " MB");
+    Html.kv(sb, "engine", h.threads() + " thread(s), " + h.shards() + " shard(s), " + h.windows() + " windows");
+    Html.kv(sb, "peak heap", h.peakHeapMb() + " MB");
     sb.append("</table>\n");
   }
 }

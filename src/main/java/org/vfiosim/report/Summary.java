@@ -34,15 +34,15 @@ public final class Summary {
     List<LockClassStats> locks = new ArrayList<>(r.lockClasses());
     // most contended first; among equals, the most waited-for, then the most used
     locks.sort(Comparator.comparingLong(LockClassStats::contentions).reversed()
-        .thenComparing(Comparator.comparingLong(Summary::waitTotal).reversed())
-        .thenComparing(Comparator.comparingLong(Summary::acquisitions).reversed())
+        .thenComparing(Comparator.comparingLong(LockClassStats::waitTotal).reversed())
+        .thenComparing(Comparator.comparingLong(LockClassStats::acquisitions).reversed())
         .thenComparing(LockClassStats::name));
     if (!locks.isEmpty()) {
       sb.append("\nlocks (top by contentions)       acquisitions   contentions     wait total      wait max   hold total\n");
       for (int i = 0; i < Math.min(TOP_LOCKS, locks.size()); i++) {
         LockClassStats c = locks.get(i);
-        long acq = acquisitions(c);
-        long waitTotal = waitTotal(c);
+        long acq = c.acquisitions();
+        long waitTotal = c.waitTotal();
         long waitMax = Math.max(c.write.wait.max(), c.read == null ? 0 : c.read.wait.max());
         long hold = c.write.hold.total() + (c.read == null ? 0 : c.read.hold.total());
         sb.append(String.format(Locale.ROOT, "  %-30s %13s %13s %14s %13s %12s%n", trim(c.name(), 30), num(acq),
@@ -89,14 +89,6 @@ public final class Summary {
     return sb.toString().replace(System.lineSeparator(), "\n");
   }
 
-  private static long acquisitions(LockClassStats c) {
-    return c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
-  }
-
-  private static long waitTotal(LockClassStats c) {
-    return c.write.wait.total() + (c.read == null ? 0 : c.read.wait.total());
-  }
-
   /**
    * Where time went: for a GVT fleet, a workload's mean latency split into its phases; for every
    * run, the entry points that took the most virtual time in total (a nested call's time also
@@ -131,7 +123,7 @@ public final class Summary {
       ops.sort(Comparator.comparingLong(OpStats::totalCycles).reversed().thenComparing(o -> o.name));
       long lockWait = 0;
       for (LockClassStats c : r.lockClasses()) {
-        lockWait += waitTotal(c);
+        lockWait += c.waitTotal();
       }
       sb.append(String.format(Locale.ROOT, "  entry points by total time (lock waits, all classes: %s)%n",
           human(lockWait / ghz)));

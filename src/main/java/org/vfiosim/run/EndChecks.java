@@ -42,11 +42,19 @@ public final class EndChecks {
    * one per chain of waits that ends at a thread which is not runnable without being in a cycle.
    */
   public static List<Finding> deadlocks(Model m) {
+    return deadlocks(m, true);
+  }
+
+  /**
+   * As {@link #deadlocks(Model)}; {@code deadEnds} false for a run stopped mid-way: wait-for
+   * cycles only (a cycle never resolves; a thread waiting behind a running one would have gone on).
+   */
+  public static List<Finding> deadlocks(Model m, boolean deadEnds) {
     List<SimThread> stuck = m.stuckThreads();
     // Where each stuck thread's chain of waits ends: a cycle (its first member) or a dead end.
     java.util.Map<SimThread, List<SimThread>> cycles = new java.util.LinkedHashMap<>();
     java.util.Map<SimThread, List<SimThread>> victims = new java.util.LinkedHashMap<>();
-    java.util.Map<SimThread, List<SimThread>> deadEnds = new java.util.LinkedHashMap<>();
+    java.util.Map<SimThread, List<SimThread>> ends = new java.util.LinkedHashMap<>();
     for (SimThread t : stuck) {
       List<SimThread> chain = new ArrayList<>();
       SimThread cur = t;
@@ -68,8 +76,8 @@ public final class EndChecks {
         if (!cycle.contains(t)) {
           victims.computeIfAbsent(head, k -> new ArrayList<>()).add(t);
         }
-      } else if (chain.size() == 1 || !stuck.contains(chain.get(chain.size() - 1))) {
-        deadEnds.put(t, chain);
+      } else if (deadEnds && (chain.size() == 1 || !stuck.contains(chain.get(chain.size() - 1)))) {
+        ends.put(t, chain);
       }
     }
     List<Finding> out = new ArrayList<>();
@@ -82,7 +90,7 @@ public final class EndChecks {
       }
       out.add(new Finding(Finding.Kind.DEADLOCK, null, function(head), sb.toString()));
     });
-    deadEnds.forEach((t, chain) -> {
+    ends.forEach((t, chain) -> {
       StringBuilder sb = new StringBuilder("waits forever: ");
       describe(sb, chain);
       out.add(new Finding(Finding.Kind.DEADLOCK, null, function(t), sb.toString()));
@@ -118,20 +126,6 @@ public final class EndChecks {
         .append(cpuGhz > 0 ? String.format(java.util.Locale.ROOT, " at %.3f us by ", e.time() / (cpuGhz * 1000.0))
             : " at cycle " + e.time() + " by ")
         .append(e.thread()).append(" (").append(e.stack()).append(')');
-  }
-
-  /**
-   * The DEADLOCK findings of a run stopped mid-way: wait-for cycles only (a cycle never resolves;
-   * a thread waiting behind a running one would have gone on).
-   */
-  public static List<Finding> deadlockCycles(Model m) {
-    List<Finding> out = new ArrayList<>();
-    for (Finding f : deadlocks(m)) {
-      if (f.message().startsWith("wait-for cycle")) {
-        out.add(f);
-      }
-    }
-    return out;
   }
 
   /** The cycle starting at its lowest thread id, so the report does not depend on the entry point. */

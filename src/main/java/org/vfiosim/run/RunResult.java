@@ -55,7 +55,7 @@ public record RunResult(
   public long acquisitions() {
     long a = 0;
     for (LockClassStats c : lockClasses) {
-      a += c.write.acquisitions() + (c.read == null ? 0 : c.read.acquisitions());
+      a += c.acquisitions();
     }
     return a;
   }

@@ -86,20 +86,13 @@ public final class Runner {
 
   /** Runs a prepared scenario on {@code threads} dispatcher threads. */
   public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress) {
-    return run(p, threads, progress, 0);
+    return run(p, threads, progress, 0, null);
   }
 
   /**
-   * Runs a prepared scenario; {@code traceLimit > 0} records lock holds, waits and entry points
-   * (at most that many per shard) for trace.json.
-   */
-  public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress, int traceLimit) {
-    return run(p, threads, progress, traceLimit, null);
-  }
-
-  /**
-   * As {@link #run(Prepared, int, TimeKeeper.Progress, int)}; {@code stop} (may be null) lets another
-   * thread stop the run at the next window boundary with partial results.
+   * Runs a prepared scenario; {@code traceLimit > 0} records lock holds, waits and entry points (at
+   * most that many per shard) for trace.json; {@code stop} (may be null) lets another thread stop
+   * the run at the next window boundary with partial results.
    */
   public static RunResult run(Prepared p, int threads, TimeKeeper.Progress progress, int traceLimit,
       StopSignal stop) {
@@ -134,7 +127,7 @@ public final class Runner {
       findings.add(failureFinding(o.failure(), s.cpuGhz()));
     }
     findings.addAll(p.scenario().findings().get());
-    findings.addAll(complete ? EndChecks.deadlocks(m) : EndChecks.deadlockCycles(m));
+    findings.addAll(EndChecks.deadlocks(m, complete));
     findings.addAll(EndChecks.lockOrder(m, s.cpuGhz()));
 
     List<SimLock> top = new ArrayList<>(m.locks());

@@ -43,6 +43,16 @@ public final class LockClassStats {
     return write.contentions() + (read == null ? 0 : read.contentions());
   }
 
+  /** Acquisitions, both modes. */
+  public long acquisitions() {
+    return write.acquisitions() + (read == null ? 0 : read.acquisitions());
+  }
+
+  /** Total wait, both modes (cycles). */
+  public long waitTotal() {
+    return write.wait.total() + (read == null ? 0 : read.wait.total());
+  }
+
   /** The first {@link ContentionPoints#LOCKSTAT_POINTS} contention points (where waiters were). */
   public List<LockPoint> contentionPoints() {
     return contention.top(ContentionPoints.LOCKSTAT_POINTS);

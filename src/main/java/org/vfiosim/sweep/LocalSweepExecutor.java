@@ -20,10 +20,6 @@ public final class LocalSweepExecutor implements SweepExecutor {
   private final Path pointsDir;
   private final StopSignal stop;
 
-  public LocalSweepExecutor(Path home, Path scenario, int threads, Path pointsDir) {
-    this(home, scenario, threads, pointsDir, null);
-  }
-
   /**
    * {@code stop} (may be null): once requested, the running point stops at its next window
    * boundary and is written as a partial point ({@code "complete": false}); no further point runs.

@@ -28,15 +28,15 @@ public final class SweepReport {
     StringBuilder sb = new StringBuilder(64 * 1024);
     Html.head(sb, "vfiosim sweep: " + scenarioName);
     sb.append("<h1>vfiosim sweep: ").append(Html.esc(scenarioName)).append("</h1>\n<table>\n");
-    kv(sb, "scenario", scenarioFile);
+    Html.kv(sb, "scenario", scenarioFile);
     for (String k : spec.keys()) {
-      kv(sb, "--param " + k, String.join(", ", spec.values(k)));
+      Html.kv(sb, "--param " + k, String.join(", ", spec.values(k)));
     }
     List<String> gens = generations(rows);
-    kv(sb, "generations", String.join(", ", gens));
-    kv(sb, "seeds", spec.seeds() == 1 ? "1" : "1.." + spec.seeds());
+    Html.kv(sb, "generations", String.join(", ", gens));
+    Html.kv(sb, "seeds", spec.seeds() == 1 ? "1" : "1.." + spec.seeds());
     long failed = rows.stream().filter(r -> r.exitStatus() != 0).count();
-    kv(sb, "points", rows.size() + (failed == 0 ? ", all exit 0" : ", " + failed + " with exit status 1"));
+    Html.kv(sb, "points", rows.size() + (failed == 0 ? ", all exit 0" : ", " + failed + " with exit status 1"));
     sb.append("</table>\n");
     if (spec.seeds() > 1) {
       sb.append("<p class=\"note\">Lines show the mean over seeds 1..").append(spec.seeds())
@@ -94,10 +94,6 @@ public final class SweepReport {
     table(sb, spec, rows);
     Html.tail(sb);
     return sb.toString();
-  }
-
-  private static void kv(StringBuilder sb, String k, String v) {
-    sb.append("<tr><th>").append(Html.esc(k)).append("</th><td class=\"t\">").append(Html.esc(v)).append("</td></tr>\n");
   }
 
   /** Generations in the order the points ran them. */
