@@ -185,19 +185,18 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
   // ---------------------------------------------------------------- pinning guest pages
 
   /**
-   * The pin call of this generation: vfio_pin_pages(dev) before v5.7, vfio_group_pin_pages after.
-   * {@code pfns} is the caller's one-element array (its frame's, reused: the callee reads it only
-   * until it returns).
+   * The one-page pin call of this generation: vfio_pin_pages(dev) before v5.7, vfio_group_pin_pages
+   * after. Built once per (pooled) frame over the frame's one-element arrays: the caller sets
+   * {@code pfns[0]} before each call, and the callee reads the arrays only until it returns.
    */
-  private VfioGroup.Msg pinOne(long gfn, long[] pfns, long[] phys) {
-    pfns[0] = gfn;
+  private VfioGroup.Msg pinOne(long[] pfns, long[] phys) {
     int prot = Prot.IOMMU_READ | Prot.IOMMU_WRITE;
     return k.gen.hasGroupApi() ? new VfioGroup.GroupPinPages(pfns, 1, prot, phys, true)
         : new VfioGroup.PinPages(pfns, 1, prot, phys, true);
   }
 
-  private VfioGroup.Msg unpinOne(long gfn, long[] pfns) {
-    pfns[0] = gfn;
+  /** The one-page unpin call of this generation, built once per frame as {@link #pinOne}. */
+  private VfioGroup.Msg unpinOne(long[] pfns) {
     return k.gen.hasGroupApi() ? new VfioGroup.GroupUnpinPages(pfns, 1, true) : new VfioGroup.UnpinPages(pfns, 1, true);
   }
 
@@ -212,6 +211,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     private int total;
     private final long[] pfns = new long[1];
     private final long[] phys = new long[1];
+    private final VfioGroup.Msg pin = pinOne(pfns, phys);
     private int npage;
     private long basePfn;
     private long err;
@@ -242,7 +242,8 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 1;
-            t.send(group, pinOne(gfn + npage, pfns, phys), 0);
+            pfns[0] = gfn + npage;
+            t.send(group, pin, 0);
             return;
           case 1: {
             long ret = t.retval;
@@ -300,6 +301,7 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     private long gfn;
     private int npages;
     private final long[] pfns = new long[1];
+    private final VfioGroup.Msg unpin = unpinOne(pfns);
     private int p;
 
     UnpinGuestPage init(long gfn, int npages) {
@@ -325,7 +327,8 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
               return;
             }
             pc = 1;
-            t.send(group, unpinOne(gfn + p, pfns), 0);
+            pfns[0] = gfn + p;
+            t.send(group, unpin, 0);
             return;
           case 1:
             // after a BUG of the VM's container its failures are the oops's, not new WARNs
