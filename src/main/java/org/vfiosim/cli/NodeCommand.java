@@ -54,10 +54,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1 || n > 1024) {
-      throw new UserError("--threads must be between 1 and 1024, got " + n);
-    }
+    int n = RunCommand.threads(threads);
     if (joinTimeout < 1) {
       throw new UserError("--join-timeout must be at least 1 second, got " + joinTimeout);
     }

@@ -63,10 +63,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1 || n > 1024) {
-      throw new UserError("--threads must be between 1 and 1024, got " + n);
-    }
+    int n = threads(threads);
     int limit = 0;
     if (traceLimit != null) {
       if (traceLimit < 1) {
@@ -104,4 +101,12 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** --threads: the dispatcher threads, all CPUs by default; 1..1024. */
+  static int threads(Integer threads) {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1 || n > 1024) {
+      throw new UserError("--threads must be between 1 and 1024, got " + n);
+    }
+    return n;
+  }
 }

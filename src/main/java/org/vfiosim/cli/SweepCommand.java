@@ -98,10 +98,7 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1 || n > 1024) {
-      throw new UserError("--threads must be between 1 and 1024, got " + n);
-    }
+    int n = RunCommand.threads(threads);
     if (cluster != null && threads != null) {
       throw new UserError("--threads is each node's own with --cluster (vfiosim node --threads N)");
     }

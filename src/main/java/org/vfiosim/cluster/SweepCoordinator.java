@@ -204,7 +204,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
       SweepRow r = d.row();
       rows[i] = new SweepRow(p, r.generation(), r.cpuGhz(), r.exitStatus(), r.status(), r.virtualTimeCycles(),
           r.ops(), r.locks());
-      ranOn[i] = d.address();
       finished++;
       log.accept(String.format(Locale.ROOT, "[vfiosim sweep] %d/%d done, %d in flight, %d node(s): %s exit %d on %s"
           + " (%.1f s)", finished, rows.length, inFlight(), nodes.size(), p.name(), r.exitStatus(), d.address(),
