@@ -56,6 +56,11 @@ final class CalibrateCommand implements Callable<Integer> {
     long bad = figures.stream().filter(f -> !f.ok()).count();
     w.println(bad == 0 ? "all " + figures.size() + " figures within their targets"
         : bad + " of " + figures.size() + " figures outside their targets");
+    for (Calibration.Figure f : figures) {
+      if (!f.ok() && !f.why().isEmpty()) {
+        w.println("  " + f.id() + ": " + f.why());
+      }
+    }
     w.println("wrote " + dir.resolve("calibration.json"));
     w.flush();
     return bad == 0 ? 0 : 1;

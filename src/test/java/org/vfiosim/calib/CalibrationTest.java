@@ -69,6 +69,38 @@ class CalibrationTest {
   }
 
   @Test
+  void each_miss_says_what_its_paths_give_and_what_the_target_would_need() {
+    Map<String, Calibration.Figure> fs = new LinkedHashMap<>();
+    Calibration.run(new Costs(defaults)).forEach(f -> fs.put(f.id(), f));
+    // within target: nothing to explain
+    assertThat(fs.get("dma-rw-vs-kvm-1page-cycles").why()).isEmpty();
+    assertThat(fs.get("dma-rw-vs-kvm-20pages-cycles").why()).isEmpty();
+    assertThat(fs.get("mutex-uncontended-cycles").why()).isEmpty();
+    // (155 + 450) / 4 .. (195 + 610) / 4 and (155 + 2005) / 19 .. (195 + 2533) / 19: disjoint; the
+    // model saves a memslot lookup and a copy call a page
+    long perPage = cost("costs.memslot-lookup") + cost("costs.copy.call");
+    assertThat(fs.get("dma-rw-vs-kvm-5pages-cycles").why())
+        .contains("151.3..201.3 cycles a page from 1 to 5 pages and 113.7..143.6 from 1 to 20 pages")
+        .contains("no per-page cost meets both").endsWith("(this cost model: " + perPage + ".0 a page)");
+    // v1's one-page path: kvmalloc + kvfree of the page array
+    long extra = cost("costs.kzalloc") + cost("costs.kfree");
+    assertThat(fs.get("contig-1-page-time-change").why()).startsWith("v1's one-page path adds " + extra + " cycles")
+        .containsPattern("to a \\d+-cycle pin; 6\\.\\.16 % would need it to add \\d+\\.\\.\\d+");
+  }
+
+  @Test
+  void with_a_per_page_cost_the_targets_allow_the_rw_figures_only_explain_the_ones_still_out() {
+    // a memslot lookup dearer by 10: 150 a page, 5 pages -444 (still out), 20 pages -2684 (now out)
+    Map<String, Calibration.Figure> fs = new LinkedHashMap<>();
+    Calibration.run(new Costs(ConfigFactory.parseString("costs.memslot-lookup = " + (cost("costs.memslot-lookup") + 10))
+        .withFallback(defaults).resolve())).forEach(f -> fs.put(f.id(), f));
+    long perPage = cost("costs.memslot-lookup") + 10 + cost("costs.copy.call");
+    assertThat(fs.get("dma-rw-vs-kvm-20pages-cycles").ok()).isFalse();
+    assertThat(fs.get("dma-rw-vs-kvm-20pages-cycles").why()).endsWith("(this cost model: " + perPage + ".0 a page)");
+    assertThat(fs.get("dma-rw-vs-kvm-1page-cycles").why()).isEmpty();
+  }
+
+  @Test
   void same_costs_same_figures() {
     assertThat(figures(new Costs(defaults))).isEqualTo(base);
   }

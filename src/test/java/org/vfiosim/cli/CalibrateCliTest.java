@@ -34,6 +34,12 @@ class CalibrateCliTest {
       assertThat(r.out()).contains(f.get("id").asText());
     }
     assertThat(r.out()).startsWith("figure ").contains("source").contains("target").contains("simulated");
+    // each figure outside its target gets one line saying why, after the count
+    for (JsonNode f : figures) {
+      if (!f.get("ok").asBoolean()) {
+        assertThat(r.out()).containsPattern("figures outside their targets\\n(  .*\\n)*  " + f.get("id").asText() + ": \\S");
+      }
+    }
     assertThat(r.status()).as(r.err()).isEqualTo(allOk ? 0 : 1);
     assertThat(r.err()).isEmpty();
     assertThat(figures.get(0).get("id").asText()).isEqualTo("mutex-uncontended-cycles");
