@@ -28,10 +28,33 @@ public final class ConfigLoader {
   public static final String DEFAULTS = "conf/application.conf";
   public static final String DEFAULT_COSTS = "conf/costs/default.conf";
 
-  /** A loaded configuration. {@code scenarioName} is the scenario file's base name. */
-  public record Loaded(Config config, Config costs, String scenarioName, Path scenarioFile, Path costsFile) {
+  /**
+   * A loaded configuration. {@code scenarioName} is the scenario file's base name; {@code user} holds
+   * only what the scenario file and the {@code --set}s give (unresolved, no defaults).
+   */
+  public record Loaded(Config config, Config costs, String scenarioName, Path scenarioFile, Path costsFile,
+      Config user) {
     public ConfigView view() {
       return new ConfigView(config);
+    }
+
+    /**
+     * The first key under {@code section} the user set (scenario file or {@code --set}), in key
+     * order, with where it was set; null when none.
+     */
+    public String firstSetUnder(String section) {
+      if (!hasPath(user, section) || !config.hasPath(section)) {
+        return null;
+      }
+      java.util.TreeMap<String, String> keys = new java.util.TreeMap<>();
+      for (var e : config.getConfig(section).entrySet()) {
+        String key = section + "." + e.getKey();
+        if (hasPath(user, key)) {
+          keys.put(key, where(e.getValue().origin()));
+        }
+      }
+      var first = keys.firstEntry();
+      return first == null ? null : first.getValue() + first.getKey();
     }
   }
 
@@ -90,7 +113,7 @@ public final class ConfigLoader {
     costs = checkedCosts(costs, defaultCosts, costsFile);
     String base = file.getFileName().toString();
     String scenarioName = base.endsWith(".conf") ? base.substring(0, base.length() - 5) : base;
-    return new Loaded(merged, costs, scenarioName, file, costsFile);
+    return new Loaded(merged, costs, scenarioName, file, costsFile, user);
   }
 
   /** The defaults alone ({@code conf/application.conf}), resolved. */

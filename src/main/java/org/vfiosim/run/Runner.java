@@ -40,7 +40,7 @@ public final class Runner {
     ConfigLoader.Loaded l = ConfigLoader.load(home, scenarioFile, sets, costs);
     if (seed != null) {
       l = new ConfigLoader.Loaded(l.config().withValue("vfiosim.seed", ConfigValueFactory.fromAnyRef(seed)),
-          l.costs(), l.scenarioName(), l.scenarioFile(), l.costsFile());
+          l.costs(), l.scenarioName(), l.scenarioFile(), l.costsFile(), l.user());
     }
     RunSettings s = RunSettings.of(l);
     Scenario sc = Scenarios.build(s);

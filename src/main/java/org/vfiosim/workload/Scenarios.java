@@ -49,24 +49,14 @@ public final class Scenarios {
     }
   }
 
-  /** Any key under {@code section} set outside conf/application.conf is an error: {@code why}. */
+  /** Any key under {@code section} in the scenario file or a --set is an error: {@code why}. */
   private static void rejectSet(RunSettings s, String section, String why) {
-    var config = s.config();
-    if (!config.hasPath(section)) {
-      return;
-    }
-    List<String> keys = new java.util.ArrayList<>();
-    config.getConfig(section).entrySet().forEach(e -> keys.add(e.getKey()));
-    java.util.Collections.sort(keys);
-    for (String key : keys) {
-      var origin = config.getValue(section + "." + key).origin();
-      boolean fromDefaults = origin.filename() != null
-          && java.nio.file.Path.of(origin.filename()).endsWith(java.nio.file.Path.of("conf", "application.conf"));
-      if (!fromDefaults) {
-        throw new UserError(org.vfiosim.config.ConfigLoader.where(origin) + section + "." + key + " " + why);
-      }
+    String set = s.loaded().firstSetUnder(section);
+    if (set != null) {
+      throw new UserError(set + " " + why);
     }
   }
+
 
   private static Scenario gvtFleet(RunSettings s, ConfigView c) {
     String f = "vfiosim.fleet.";

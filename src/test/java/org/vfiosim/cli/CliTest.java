@@ -137,6 +137,17 @@ class CliTest {
   }
 
   @Test
+  void another_kinds_setting_in_a_scenario_file_is_rejected_whatever_the_file_is_called() throws IOException {
+    // the user's file is the user's, even when it is named like the defaults
+    Path f = Files.createDirectories(dir.resolve("mine/conf")).resolve("application.conf");
+    Files.writeString(f, "vfiosim.scenario = gvt-fleet\nvfiosim.workload.clients = 3\n");
+    Result r = cli("run", f.toString(), "--out", dir.resolve("o").toString(), "--no-progress");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vfiosim: " + f + ":2: vfiosim.workload.clients is a setting of scenario kind"
+        + " mutex-bench, not of gvt-fleet (vfiosim.scenario)\n");
+  }
+
+  @Test
   void help_works_everywhere() {
     assertThat(cli("--help").status()).isZero();
     Result r = cli("run", "--help");
