@@ -55,11 +55,7 @@ final class Invariants {
         }
         long expected = 0;
         for (VfioDma d : vm.container().t1.dmaList()) {
-          for (VfioPfn p : d.pfnList()) {
-            if (!GuestBacking.isReservedPfn(p.pfn())) {
-              expected++;
-            }
-          }
+          expected += nonReservedPfns(d);
           if (d.iommuMapped()) {
             expected += ramPages(vm, d);
           }
@@ -83,11 +79,7 @@ final class Invariants {
         long expected = c.leakedAccounted;
         for (VfioDma d : c.t1.dmaList()) {
           if (c.t1.doAccounting()) {
-            for (VfioPfn p : d.pfnList()) {
-              if (!GuestBacking.isReservedPfn(p.pfn())) {
-                expected++;
-              }
-            }
+            expected += nonReservedPfns(d);
           }
           if (d.iommuMapped()) {
             expected += ramPages(vm, d);
@@ -181,6 +173,17 @@ final class Invariants {
       return v;
     }));
     return out;
+  }
+
+  /** The dma's vfio_pfns whose page is not reserved (each holds one pin; accounted when the container accounts). */
+  private static long nonReservedPfns(VfioDma d) {
+    long n = 0;
+    for (VfioPfn p : d.pfnList()) {
+      if (!GuestBacking.isReservedPfn(p.pfn())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Non-reserved pages of an IOMMU-mapped dma (each pinned and accounted at MAP time). */

@@ -80,7 +80,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
   private final ActorRef<WorkPullingProducerController.Command<PointJob>> producer;
   private final SweepRow[] rows;
   private final String[] ranOn;
-  private final boolean[] handedOut;
   private final Map<ActorRef<NodeWorker.Command>, String> nodes = new LinkedHashMap<>();
   /** Results received per node address, copies included, in order of first result. */
   private final Map<String, Integer> results = new LinkedHashMap<>();
@@ -112,7 +111,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     int n = sweep.points().size();
     this.rows = new SweepRow[n];
     this.ranOn = new String[n];
-    this.handedOut = new boolean[n];
     ServiceKey<akka.actor.typed.delivery.ConsumerController.Command<PointJob>> workers =
         ServiceKey.create(akka.actor.typed.delivery.ConsumerController.serviceKeyClass(), workerKey(sweep.id()));
     producer = ctx.spawn(WorkPullingProducerController.create(PointJob.class, "vfiosim-sweep-" + sweep.id(), workers,
@@ -176,7 +174,6 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
       return;
     }
     int i = next++;
-    handedOut[i] = true;
     waiting.sendNextTo().tell(new PointJob(sweep.id(), i, sweep.points().get(i), sweep.configDigests().get(i)));
     waiting = null;
   }
@@ -260,15 +257,11 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     return Behaviors.stopped();
   }
 
+  /** Points handed out (in order, 0 .. next-1) and not yet in. */
   private int inFlight() {
-    int n = 0;
-    for (int i = 0; i < rows.length; i++) {
-      if (handedOut[i] && rows[i] == null) {
-        n++;
-      }
-    }
-    return n;
+    return next - finished;
   }
+
 
   private void status(String what) {
     log.accept(String.format(Locale.ROOT, "[vfiosim sweep] %s; %d/%d done, %d in flight, %d node(s) (%.1f s)", what,
