@@ -15,6 +15,24 @@ import org.vfiosim.sim.SimThread;
 public final class EndChecks {
   private EndChecks() {}
 
+  /** What a run that ended by itself checks: the scenario's invariants, then no lock held and every thread finished. */
+  public static List<Invariant> atEnd(List<Invariant> scenario, Model m) {
+    List<Invariant> out = new ArrayList<>(scenario);
+    out.add(noLockHeld(m));
+    out.add(everyThreadFinished(m));
+    return out;
+  }
+
+  /**
+   * The engine's findings after a run: DEADLOCKs ({@code deadEnds} as in {@link #deadlocks(Model,
+   * boolean)}) and LOCK_ORDER inversions ({@link #lockOrder}).
+   */
+  public static List<Finding> findings(Model m, boolean deadEnds, double cpuGhz) {
+    List<Finding> out = new ArrayList<>(deadlocks(m, deadEnds));
+    out.addAll(lockOrder(m, cpuGhz));
+    return out;
+  }
+
   public static Invariant noLockHeld(Model m) {
     return Invariant.of("no simulated lock held at the end", () -> {
       List<String> v = new ArrayList<>();

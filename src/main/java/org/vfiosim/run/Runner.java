@@ -112,12 +112,7 @@ public final class Runner {
     // A run that did not end by itself stopped mid-way: the end-of-run invariants do not apply
     // (threads are still working), only what already went wrong is reported.
     boolean complete = o.status() == TimeKeeper.Status.QUIESCENT;
-    List<Invariant> invariants = new ArrayList<>();
-    if (complete) {
-      invariants.addAll(p.scenario().invariants());
-      invariants.add(EndChecks.noLockHeld(m));
-      invariants.add(EndChecks.everyThreadFinished(m));
-    }
+    List<Invariant> invariants = complete ? EndChecks.atEnd(p.scenario().invariants(), m) : List.of();
     List<String> violations = new ArrayList<>();
     for (Invariant inv : invariants) {
       violations.addAll(inv.check());
@@ -127,8 +122,7 @@ public final class Runner {
       findings.add(failureFinding(o.failure(), s.cpuGhz()));
     }
     findings.addAll(p.scenario().findings().get());
-    findings.addAll(EndChecks.deadlocks(m, complete));
-    findings.addAll(EndChecks.lockOrder(m, s.cpuGhz()));
+    findings.addAll(EndChecks.findings(m, complete, s.cpuGhz()));
 
     List<SimLock> top = new ArrayList<>(m.locks());
     top.removeIf(l -> l.writeStats().acquisitions() == 0

@@ -545,10 +545,7 @@ public final class ScriptRunner {
 
   private Result finish() {
     List<String> violations = new ArrayList<>();
-    List<Invariant> invariants = new ArrayList<>(k.invariants());
-    invariants.add(EndChecks.noLockHeld(k.model));
-    invariants.add(EndChecks.everyThreadFinished(k.model));
-    for (Invariant inv : invariants) {
+    for (Invariant inv : EndChecks.atEnd(k.invariants(), k.model)) {
       for (String v : inv.check()) {
         violations.add(v);
         out.add("invariant violated: " + inv.name() + ": " + v);
@@ -556,8 +553,7 @@ public final class ScriptRunner {
       }
     }
     List<Finding> findings = new ArrayList<>(k.findings());
-    findings.addAll(EndChecks.deadlocks(k.model));
-    findings.addAll(EndChecks.lockOrder(k.model, 0));
+    findings.addAll(EndChecks.findings(k.model, true, 0));
     out.add(String.format(Locale.ROOT, "%d passed, %d failed", passed, failed));
     return new Result(out, passed, failed, violations, findings, timed);
   }
