@@ -102,12 +102,12 @@ public final class Container extends SimActor<Container.Msg> {
     this.mm = mm;
   }
 
-  /** Whether this container hit BUG() (its later callers get {@code BUG}). */
   /** {@code &iommu->lock} of this container. */
   public SimMutex iommuLock() {
     return iommuLock;
   }
 
+  /** Whether this container hit BUG() (its later callers get {@code BUG}). */
   public boolean crashed() {
     return t1.bug();
   }
@@ -436,11 +436,9 @@ public final class Container extends SimActor<Container.Msg> {
               if (left > 1) {
                 t.cost(rbSearchDma() + (long) Math.min(runLen, left - 1) * k.costs.rbSearch(dma.pinnedCount()));
               }
-              if (runLen >= 1) {
-                pc = 10;
-                t.call(new PinContiguous(dma, iova, runLen, doAcct, m.phys(), i, m.byKvmgt()));
-                return;
-              }
+              pc = 10; // runLen >= 1: at least this element is left
+              t.call(new PinContiguous(dma, iova, runLen, doAcct, m.phys(), i, m.byKvmgt()));
+              return;
             }
             pc = 3;
             t.call(pinPageExternals.take().init(dma, dma.vaddrOf(iova), doAcct));
@@ -1289,7 +1287,6 @@ public final class Container extends SimActor<Container.Msg> {
   private final class NotifierCallChain extends KFrame {
     private final long iova;
     private final long size;
-    private List<Kvmgt> chain;
     private int n;
 
     NotifierCallChain(long iova, long size) {
@@ -1307,20 +1304,19 @@ public final class Container extends SimActor<Container.Msg> {
               return;
             }
             continue;
-          case 1:
-            chain = notifierBlocks; // (un)registration takes the rwsem for write: no change mid-walk
+          case 1: // (un)registration takes the rwsem for write: the chain cannot change mid-walk
             n = 0;
             pc = 2;
             continue;
           case 2:
-            if (n >= chain.size()) {
+            if (n >= notifierBlocks.size()) {
               t.unlockRead(notifierRwsem);
               t.ret(0);
               return;
             }
             t.cost(k.costs.notifierCall);
             pc = 3;
-            t.send(chain.get(n), new Kvmgt.IommuNotify(iova, size), 0);
+            t.send(notifierBlocks.get(n), new Kvmgt.IommuNotify(iova, size), 0);
             return;
           case 3:
             n++;

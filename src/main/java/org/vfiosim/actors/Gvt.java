@@ -114,11 +114,10 @@ public final class Gvt extends SimActor<Gvt.Msg> {
   private long priCycles;
   private int liveVms;
   /** gvt->idle_vgpu: scheduled when no vGPU has work. */
-  private final VgpuSched idle = new VgpuSched(null, 0);
+  private final VgpuSched idle = new VgpuSched(0);
 
   /** struct vgpu_sched_data, plus the vGPU's workload queues (one per engine). */
   static final class VgpuSched {
-    final Kvmgt vgpu;
     final ArrayDeque<GvtWorkload>[] queues;
     boolean active;
     boolean priSched;
@@ -126,11 +125,9 @@ public final class Gvt extends SimActor<Gvt.Msg> {
     long schedIn;
     long leftTs;
     long allocatedTs;
-    int running;
 
     @SuppressWarnings("unchecked")
-    VgpuSched(Kvmgt vgpu, int engines) {
-      this.vgpu = vgpu;
+    VgpuSched(int engines) {
       this.queues = new ArrayDeque[engines];
       for (int e = 0; e < engines; e++) {
         queues[e] = new ArrayDeque<>();
@@ -222,7 +219,7 @@ public final class Gvt extends SimActor<Gvt.Msg> {
   /** The vGPU's scheduling data, created with the scheduler's engines (intel_vgpu_init_sched_policy). */
   private VgpuSched sched(Kvmgt v) {
     if (v.sched == null) {
-      v.sched = new VgpuSched(v, waitq.length);
+      v.sched = new VgpuSched(waitq.length);
     }
     return v.sched;
   }
@@ -362,7 +359,6 @@ public final class Gvt extends SimActor<Gvt.Msg> {
       return null;
     }
     currentWorkload[ring] = w;
-    current.running++;
     return w;
   }
 
@@ -797,7 +793,6 @@ public final class Gvt extends SimActor<Gvt.Msg> {
               currentWorkload[ring] = null;
               executedAlready[ring] = false;
               s.queues[ring].pollFirst(); // list_del_init(&workload->list)
-              s.running--;
               // the workload is complete (its context written back): account for it here
               t.shard().op(k.opGvtWorkload).record(t.now - w.submitted(), 0, false);
               queuedCycles += picked - w.submitted();

@@ -124,14 +124,13 @@ public final class Kvmgt extends SimActor<Kvmgt.Msg> {
     kworker.start(new ReleaseWorkFrame(), 0);
   }
 
-  /** Whether release_work was queued (SET_KVM(NULL) while open). */
-  public boolean releaseWorkQueued() {
-    return releaseQueued;
-  }
-
-  /** The semaphore the kworker sleeps on: one {@code up} with nothing queued lets it end. */
-  public SimSemaphore releaseWork() {
-    return releaseWork;
+  /**
+   * Ends the kworker of a release_work that was never queued: one {@code up} with nothing queued
+   * lets it find no work. Nothing to do without a kworker or once the work was queued. False when
+   * the caller must yield first ({@link SimThread#up}).
+   */
+  public boolean flushReleaseWork(SimThread t) {
+    return releaseWork == null || releaseQueued || t.up(releaseWork);
   }
 
   /** Whether the vGPU is open (the kvmgt handle is valid). */

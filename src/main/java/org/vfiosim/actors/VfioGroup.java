@@ -1356,7 +1356,6 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
    * with NULL, then KVM's vfio_group_put_external_user.
    */
   private final class KvmGroupDelFrame extends KFrame {
-    private List<Kvmgt> chain;
     private int n;
 
     @Override
@@ -1375,13 +1374,12 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
               return;
             }
             continue;
-          case 1:
-            chain = new ArrayList<>(groupNotifiers);
+          case 1: // (un)registration takes the rwsem for write: the chain cannot change mid-walk
             n = 0;
             pc = 2;
             continue;
           case 2:
-            if (n >= chain.size()) {
+            if (n >= groupNotifiers.size()) {
               t.unlockRead(notifierRwsem);
               kvmHolds = false;
               pc = 4;
@@ -1390,7 +1388,7 @@ public final class VfioGroup extends SimActor<VfioGroup.Msg> {
             }
             t.cost(k.costs.notifierCall);
             pc = 3;
-            t.send(chain.get(n), new Kvmgt.SetKvm(null), 0);
+            t.send(groupNotifiers.get(n), new Kvmgt.SetKvm(null), 0);
             return;
           case 3:
             n++;

@@ -110,11 +110,10 @@ public final class VfioDma {
     if ((pageIova & (PAGE_SIZE - 1)) != 0 || !contains(pageIova)) {
       throw new IllegalArgumentException("iova 0x" + Long.toHexString(pageIova) + " not a page of " + this);
     }
-    if (pfnList.containsKey(pageIova)) {
+    VfioPfn vpfn = new VfioPfn(pageIova, pfn);
+    if (pfnList.put(pageIova, vpfn) != null) { // one tree walk; a duplicate ends the run anyway
       throw new IllegalStateException("iova 0x" + Long.toHexString(pageIova) + " already in pfn_list");
     }
-    VfioPfn vpfn = new VfioPfn(pageIova, pfn);
-    pfnList.put(pageIova, vpfn);
     return vpfn;
   }
 

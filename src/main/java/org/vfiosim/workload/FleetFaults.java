@@ -1,7 +1,6 @@
 package org.vfiosim.workload;
 
 import com.typesafe.config.ConfigException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,15 +24,11 @@ public record FleetFaults(
     Set<String> dmaLimitVms,
     int dmaLimit) {
 
-  /** The fault sections this class reads (under {@code vfiosim.faults}). */
-  public static final List<String> SECTIONS =
-      List.of("buggy-vendor", "qemu-crash", "release-race", "rlimit-memlock", "dma-entry-limit");
-
   private static final String F = "vfiosim.faults.";
 
-  /** No fault. */
-  public static final FleetFaults NONE =
-      new FleetFaults(Set.of(), Set.of(), 0, Set.of(), 0, Set.of(), 0, Set.of(), 65535);
+  /** The fault sections this class reads: a run of another kind that sets one is rejected. */
+  static final List<String> KEYS = List.of(F + "buggy-vendor", F + "qemu-crash", F + "release-race",
+      F + "rlimit-memlock", F + "dma-entry-limit");
 
   /** Whether any fault is configured (the results then carry a {@code faults} section). */
   public boolean any() {
@@ -117,14 +112,5 @@ public record FleetFaults(
       }
     }
     return Integer.parseInt(s);
-  }
-
-  /** The fault keys a run of another kind set (they would be ignored), for the rejection message. */
-  static List<String> keys() {
-    List<String> out = new ArrayList<>();
-    for (String s : SECTIONS) {
-      out.add(F + s);
-    }
-    return out;
   }
 }

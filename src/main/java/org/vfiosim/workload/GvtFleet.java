@@ -84,11 +84,6 @@ public final class GvtFleet {
       this.uptimeCycles = Math.round(p.guestUptimeMs() * cpuGhz * 1_000_000);
       this.cpuGhz = cpuGhz;
     }
-
-    /** The virtual time the guests stop at. */
-    public long durationCycles() {
-      return durationCycles;
-    }
   }
 
   /** Per VM: its stack, its vGPUs, what its guest did. */
@@ -102,7 +97,6 @@ public final class GvtFleet {
     /** When the guests stop submitting and QEMU starts its shutdown: bootEnd + duration. */
     long workEnd = -1;
     long errors;
-    int vcpusDone;
     SimThread qemuThread;
     /** qemu-crash fault: how long after the end of boot QEMU crashes, else Long.MAX_VALUE. */
     long crashAfter = Long.MAX_VALUE;
@@ -189,7 +183,6 @@ public final class GvtFleet {
     }
 
     long ramSize = p.guestMem() - p.hotplugMem();
-    boolean groupApi = gen.hasGroupApi();
     for (int i = 0; i < p.vms(); i++) {
       String name = "vm" + i;
       Domain d = f.gpus.get(gpuOf[i * p.vgpusPerVm()]).gpu.domain();
@@ -206,7 +199,7 @@ public final class GvtFleet {
         String vgpuName = name + "v" + j;
         KernelModel.Vgpu v = k.addVgpu(vgpuName, vm, g.gpu, 1, !faults.buggyVendorVgpus().contains(vgpuName));
         run.vgpus.add(v);
-        if (!g.vms.contains(run)) {
+        if (g.vms.isEmpty() || g.vms.get(g.vms.size() - 1) != run) { // VMs are added in order
           g.vms.add(run);
         }
         GuestVcpu vcpu = new GuestVcpu(f, run, v, g, vmRandom.split(), ramSize);
@@ -215,10 +208,6 @@ public final class GvtFleet {
         t.attachment = new Task(t.name, vm.mm());
         t.process = name;
         vcpu.thread = t;
-        if (groupApi) {
-          // v5.7+: the guest's paths never call into the host's VFIO core
-          vcpu.crossFree = true;
-        }
       }
       SimThread qemu = k.model.idleThread(name + "/qemu", d);
       qemu.attachment = new Task(qemu.name, vm.mm());
@@ -294,7 +283,7 @@ public final class GvtFleet {
       run.qemuThread.start(new Qemu(f, run), 0);
       for (GuestVcpu v : run.vcpus) {
         v.thread.start(v, 0);
-        if (v.crossFree) {
+        if (f.k.gen.hasGroupApi()) { // v5.7+: the guest's paths never call into the host's VFIO core
           v.thread.neverCrossDomain();
         }
       }
@@ -563,7 +552,6 @@ public final class GvtFleet {
     private final int[] ctxRunScratch;
     private int mapped;
     SimThread thread;
-    boolean crossFree;
     /** FNV-1a over every action the guest chose: the same for a VM whatever else runs. */
     long digest = 0xcbf29ce484222325L;
     long workloads;
@@ -715,7 +703,6 @@ public final class GvtFleet {
             pc = 1;
             continue;
           case 90: // the run is over for this guest
-            run.vcpusDone++;
             pc = 91;
             if (!t.up(run.vcpusStopped)) {
               return;
@@ -810,9 +797,10 @@ public final class GvtFleet {
       this.groupDeleted = new boolean[run.vgpus.size()];
     }
 
+    /** Whether a vGPU of this VM is in the release-race fault (it has a kworker for release_work). */
     private boolean racing() {
-      for (KernelModel.Vgpu v : run.vgpus) {
-        if (f.faults.raceVgpus().contains(v.name())) {
+      for (SimThread kworker : run.kworkers) {
+        if (kworker != null) {
           return true;
         }
       }
@@ -886,7 +874,7 @@ public final class GvtFleet {
             pc = 10;
             continue;
           case 10: { // run: churn the hot-plug region, or wait for the end
-            long next = Math.min(nextChurn, Math.min(run.workEnd, run.crashAt));
+            long next = Math.min(nextChurn, run.guestEnd);
             if (next > t.now) {
               pc = 11;
               if (!t.sleep(next - t.now)) {
@@ -1049,9 +1037,8 @@ public final class GvtFleet {
               continue;
             }
             Kvmgt kv = run.vgpus.get(i).kvmgt();
-            boolean idle = run.kworkers[i] != null && !kv.releaseWorkQueued();
             i++;
-            if (idle && !t.up(kv.releaseWork())) {
+            if (!kv.flushReleaseWork(t)) {
               return;
             }
             continue;
@@ -1100,7 +1087,7 @@ public final class GvtFleet {
               }
               continue;
             }
-            if (!f.faults.raceVgpus().contains(run.vgpus.get(i).name())) {
+            if (run.kworkers[i] == null) { // not in the release-race fault
               i++;
               continue;
             }
@@ -1145,7 +1132,7 @@ public final class GvtFleet {
      * thread, and it unpins through vfio_unpin_pages(dev), a group lookup under vfio.group_lock.
      */
     private void promiseHorizon(SimThread t) {
-      long h = Math.min(run.workEnd, run.crashAt);
+      long h = run.guestEnd;
       if (!f.k.gen.hasGroupApi()) {
         h = Math.min(h, nextChurn);
       }

@@ -43,7 +43,7 @@ public final class Scenarios {
       }
     }
     if (!s.kind().equals("gvt-fleet")) {
-      for (String section : FleetFaults.keys()) {
+      for (String section : FleetFaults.KEYS) {
         rejectSet(s, section, "is a fault of scenario kind gvt-fleet, not of " + s.kind() + " (vfiosim.scenario)");
       }
     }
