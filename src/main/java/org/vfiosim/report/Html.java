@@ -74,12 +74,12 @@ public final class Html {
     sb.append("<td class=\"t\">").append(esc(text)).append("</td>");
   }
 
-  /** A right-aligned number cell. */
   /** A key / value row of a two-column table. */
   public static void kv(StringBuilder sb, String k, String v) {
     sb.append("<tr><th>").append(esc(k)).append("</th><td class=\"t\">").append(esc(v)).append("</td></tr>\n");
   }
 
+  /** A right-aligned number cell. */
   public static void tdn(StringBuilder sb, String text) {
     sb.append("<td class=\"n\">").append(esc(text)).append("</td>");
   }

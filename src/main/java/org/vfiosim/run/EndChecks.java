@@ -5,6 +5,7 @@ import java.util.List;
 import org.vfiosim.sim.Lockdep;
 import org.vfiosim.sim.Model;
 import org.vfiosim.sim.SimLock;
+import org.vfiosim.sim.SimSemaphore;
 import org.vfiosim.sim.SimThread;
 
 /**
@@ -84,8 +85,7 @@ public final class EndChecks {
           break;
         }
         chain.add(cur);
-        SimLock l = cur.waitingFor();
-        cur = l == null ? null : firstOther(l.currentHolders(), cur);
+        cur = cur.lockBlocker();
       }
       if (cycleStart >= 0) {
         List<SimThread> cycle = rotate(chain.subList(cycleStart, chain.size()));
@@ -125,7 +125,7 @@ public final class EndChecks {
    */
   public static List<Finding> lockOrder(Model m, double cpuGhz) {
     List<Finding> out = new ArrayList<>();
-    for (Lockdep.Inversion inv : Lockdep.merge(m).inversions()) {
+    for (Lockdep.Inversion inv : Lockdep.inversions(m)) {
       StringBuilder sb = new StringBuilder("possible circular locking dependency: ");
       List<Lockdep.Edge> edges = inv.edges();
       for (int i = 0; i < edges.size(); i++) {
@@ -181,15 +181,6 @@ public final class EndChecks {
     return t.currentFrame() == null ? "?" : t.currentFrame().function();
   }
 
-  private static SimThread firstOther(List<SimThread> holders, SimThread self) {
-    for (SimThread h : holders) {
-      if (h != self) {
-        return h;
-      }
-    }
-    return null;
-  }
-
   private static String waitDescription(SimThread t) {
     SimLock l = t.waitingFor();
     if (l != null) {
@@ -199,7 +190,8 @@ public final class EndChecks {
     if (t.awaitingReply()) {
       return "waits for a reply from another shard";
     }
-    return "is not runnable";
+    SimSemaphore s = t.waitingForSemaphore();
+    return s != null ? "sleeps on " + s.name : "is not runnable";
   }
 
   private static String names(List<SimThread> ts) {

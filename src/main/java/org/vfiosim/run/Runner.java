@@ -158,7 +158,7 @@ public final class Runner {
       case FAILED -> o.failure() instanceof SimulationFailure f && f.injected()
           ? "failed: injected actor crash in " + f.actor + " (vfiosim.faults.actor-crash)"
           : "failed: internal error: " + o.error();
-      case STOPPED -> "stopped: " + ("wall-clock limit".equals(o.error())
+      case STOPPED -> "stopped: " + (TimeKeeper.WALL_CLOCK_LIMIT.equals(o.error())
           ? "wall-clock limit of " + s.view().getLong("vfiosim.limits.wall-seconds")
               + " s reached (vfiosim.limits.wall-seconds)"
           : o.error());

@@ -23,10 +23,6 @@ public final class Domain {
     this.index = index;
   }
 
-  public boolean isHub() {
-    return hub;
-  }
-
   public Shard shard() {
     return shard;
   }

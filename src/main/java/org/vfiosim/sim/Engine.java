@@ -23,16 +23,8 @@ public final class Engine {
       }
     }
 
-    public Settings(int threads, long maxWindowCycles, TimeKeeper.Limits limits) {
-      this(threads, maxWindowCycles, TimeKeeper.DEFAULT_PARALLEL_EVENTS, limits);
-    }
-
     public Settings(int threads, long maxWindowCycles, long endTime) {
-      this(threads, maxWindowCycles, TimeKeeper.Limits.endAt(endTime));
-    }
-
-    public long endTime() {
-      return limits.endTime();
+      this(threads, maxWindowCycles, TimeKeeper.DEFAULT_PARALLEL_EVENTS, TimeKeeper.Limits.endAt(endTime));
     }
   }
 

@@ -123,14 +123,12 @@ public final class Lockdep {
   static final int MAX_CYCLE = 6;
   static final int MAX_LONG_CYCLES = 32;
 
-  /** The class-order graph of a whole model: per-shard edges merged, earliest occurrence kept. */
-  public record Graph(List<Edge> edges, List<Inversion> inversions) {}
-
   /**
-   * Merges the shards' graphs in shard order, keeping each edge's earliest occurrence by (time,
-   * thread id, sequence): a total order, so the result does not depend on the layout.
+   * The inversions of a whole model's class-order graph: the shards' graphs merged in shard order,
+   * each edge's earliest occurrence kept by (time, thread id, sequence), a total order, so the
+   * result does not depend on the layout.
    */
-  public static Graph merge(Model m) {
+  public static List<Inversion> inversions(Model m) {
     List<LockClass> classes = new ArrayList<>(m.lockClasses().values());
     int c = classes.size();
     long[] time = new long[c * c];
@@ -154,14 +152,12 @@ public final class Lockdep {
         }
       }
     }
-    List<Edge> edges = new ArrayList<>();
     Edge[] byIndex = new Edge[c * c];
     for (int a = 0; a < c; a++) {
       for (int b = 0; b < c; b++) {
         int e = a * c + b;
         if (time[e] != Long.MAX_VALUE) {
           byIndex[e] = new Edge(classes.get(a), classes.get(b), time[e], thread[e], stack[e]);
-          edges.add(byIndex[e]);
         }
       }
     }
@@ -184,7 +180,7 @@ public final class Lockdep {
       path[0] = start;
       longCycles(byIndex, tie, c, path, 1, inv, limit);
     }
-    return new Graph(edges, inv);
+    return inv;
   }
 
   private static void longCycles(Edge[] byIndex, long[] tie, int c, int[] path, int len, List<Inversion> out,

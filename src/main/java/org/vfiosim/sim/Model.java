@@ -313,17 +313,7 @@ public final class Model {
         if (path.put(cur, Boolean.TRUE) != null) {
           return true;
         }
-        SimLock l = cur.waitingFor();
-        SimThread next = null;
-        if (l != null) {
-          for (SimThread h : l.holders()) {
-            if (h != cur) {
-              next = h;
-              break;
-            }
-          }
-        }
-        cur = next;
+        cur = cur.lockBlocker();
       }
       done.putAll(path);
     }

@@ -181,16 +181,6 @@ public final class Shard {
     return out;
   }
 
-  /** Whether this shard runs a hub domain. */
-  public boolean containsHub() {
-    return containsHub;
-  }
-
-  /** Whether this shard runs every hub domain (its threads' calls then never leave it). */
-  public boolean containsAllHubs() {
-    return containsAllHubs;
-  }
-
   void crossHorizonChanged(SimThread t) {
     // Only raising is allowed (see SimThread.noCrossDomainBefore); the list is pruned lazily.
   }

@@ -57,12 +57,4 @@ public final class SimSemaphore {
       w.resumeAt(t.now);
     }
   }
-
-  public long count() {
-    return count;
-  }
-
-  public int waiting() {
-    return waiters.size();
-  }
 }

@@ -516,6 +516,23 @@ public final class SimThread {
     return state == BLOCKED ? waitingSem : null;
   }
 
+  /**
+   * Whom this thread waits for in a lock queue: the first holder of that lock other than itself
+   * (lockdep's report follows the same edge), or null.
+   */
+  public SimThread lockBlocker() {
+    SimLock l = waitingFor();
+    if (l == null) {
+      return null;
+    }
+    for (SimThread h : l.holders()) {
+      if (h != this) {
+        return h;
+      }
+    }
+    return null;
+  }
+
   /** Whether the thread waits for the reply of a call into another shard. */
   public boolean awaitingReply() {
     return state == REMOTE;

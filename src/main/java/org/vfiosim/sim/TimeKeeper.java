@@ -95,6 +95,8 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
    * 512 here, 1.5-1.7x with 32768.
    */
   public static final double DEFAULT_PARALLEL_EVENTS = 32768;
+  /** {@link Outcome#error()} of a run stopped by its wall-clock limit. */
+  public static final String WALL_CLOCK_LIMIT = "wall-clock limit";
 
   private final Shard[] shards;
   private final List<ActorRef<ShardActor.Command>> refs = new ArrayList<>();
@@ -122,8 +124,6 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   /** For each origin shard, the earliest reply this shard's proxies may send (null: none). */
   private final long[][] replyEot;
   private final long[] events;
-  private final boolean[] containsHub;
-  private final boolean[] containsAllHubs;
   /** Messages waiting for each shard's next window, and the earliest of their times (MAX_VALUE: none). */
   private final List<List<CrossMessage>> inbound = new ArrayList<>();
   private final long[] inboundMin;
@@ -182,8 +182,6 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
     callEot = new long[n];
     replyEot = new long[n][];
     events = new long[n];
-    containsHub = new boolean[n];
-    containsAllHubs = new boolean[n];
     inboundMin = new long[n];
     Arrays.fill(inboundMin, Long.MAX_VALUE);
     running = new boolean[n];
@@ -206,8 +204,6 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       nextTime[s.index] = s.nextEventTime();
       callEot[s.index] = s.callEot();
       replyEot[s.index] = s.replyEot();
-      containsHub[s.index] = s.containsHub();
-      containsAllHubs[s.index] = s.containsAllHubs();
       inbound.add(List.of());
       given.add(List.of());
     }
@@ -300,7 +296,7 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
       if (stopping == null) {
         String why = stop == null ? null : stop.reason();
         if (why == null && wallDeadline != 0 && System.nanoTime() - wallDeadline >= 0) {
-          why = "wall-clock limit";
+          why = WALL_CLOCK_LIMIT;
         }
         stopping = why;
       }
@@ -445,11 +441,11 @@ public final class TimeKeeper extends AbstractBehavior<TimeKeeper.Command> {
   /** The time before which no message shard {@code s} has not seen can reach it. */
   private long safeTime(int s) {
     long e = Long.MAX_VALUE;
-    if (!hubs || containsHub[s]) {
+    if (!hubs || shards[s].containsHub) {
       e = Math.min(e, saturatingAdd(s == c1Shard ? c2 : c1, lookahead));
     }
     e = Math.min(e, saturatingAdd(replyFloor[s], lookahead));
-    if (!containsAllHubs[s]) {
+    if (!shards[s].containsAllHubs) {
       e = Math.min(e, saturatingAdd(callNext[s], 2 * lookahead));
     }
     return e;

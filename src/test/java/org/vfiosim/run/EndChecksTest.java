@@ -10,6 +10,7 @@ import org.vfiosim.sim.Frame;
 import org.vfiosim.sim.LockKind;
 import org.vfiosim.sim.Model;
 import org.vfiosim.sim.SimMutex;
+import org.vfiosim.sim.SimSemaphore;
 import org.vfiosim.sim.SimThread;
 
 class EndChecksTest {
@@ -83,6 +84,31 @@ class EndChecksTest {
     assertThat(EndChecks.noLockHeld(m).check()).containsExactly("L x still held by A", "L y still held by B");
     assertThat(EndChecks.everyThreadFinished(m).check()).hasSize(3)
         .contains("C never finished (waits for L x held by A)");
+  }
+
+  @Test
+  void a_thread_left_asleep_on_a_semaphore_says_which() {
+    Model m = new Model(1);
+    Domain d = m.domain("d");
+    SimSemaphore work = new SimSemaphore("vm0v0:release_work", 0);
+    m.thread("kworker", d, new Frame() {
+      @Override
+      protected void run(SimThread t) {
+        pc = 1;
+        if (t.down(work)) {
+          t.ret(0);
+        }
+      }
+
+      @Override
+      public String function() {
+        return "worker";
+      }
+    }, 0);
+    m.layout(1);
+    m.shards()[0].runUntil(Long.MAX_VALUE);
+    assertThat(EndChecks.everyThreadFinished(m).check())
+        .containsExactly("kworker never finished (sleeps on vm0v0:release_work)");
   }
 
   @Test
