@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vfiosim.calib.Calibration;
 import org.vfiosim.config.ConfigLoader;
-import org.vfiosim.config.UserError;
 import org.vfiosim.kernel.Costs;
 import org.vfiosim.report.Outputs;
 import picocli.CommandLine;
@@ -42,12 +41,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Costs c;
-    try {
-      c = new Costs(ConfigLoader.loadCosts(ConfigLoader.home(), costs));
-    } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
-      throw new UserError((costs == null ? "conf/costs/default.conf" : costs.toString()) + ": " + e.getMessage());
-    }
+    Costs c = new Costs(ConfigLoader.loadCosts(ConfigLoader.home(), costs));
     List<Calibration.Figure> figures = Calibration.run(c);
     Path dir = out != null ? out : Path.of("out", "calibration");
     Outputs.write(dir.resolve("calibration.json"), json(figures));

@@ -108,9 +108,7 @@ public final class ConfigLoader {
             + ": no such cost model file");
       }
     }
-    Config defaultCosts = parseFile(home.resolve(DEFAULT_COSTS), "cost model");
-    Config costs = parseFile(costsFile, "cost model");
-    costs = checkedCosts(costs, defaultCosts, costsFile);
+    Config costs = loadCosts(home, costsFile);
     String base = file.getFileName().toString();
     String scenarioName = base.endsWith(".conf") ? base.substring(0, base.length() - 5) : base;
     return new Loaded(merged, costs, scenarioName, file, costsFile, user);
@@ -127,14 +125,37 @@ public final class ConfigLoader {
 
   /**
    * The cost model alone: {@code conf/costs/default.conf}, overridden by {@code costsFile} when
-   * given (key-checked against the default model).
+   * given (key-checked against the default model); every cost a whole, non-negative number of cycles.
    */
   public static Config loadCosts(Path home, Path costsFile) {
-    Config defaultCosts = parseFile(home.resolve(DEFAULT_COSTS), "cost model");
+    Path defaultsFile = home.resolve(DEFAULT_COSTS);
+    Config defaultCosts = parseFile(defaultsFile, "cost model");
     if (costsFile == null) {
-      return defaultCosts.resolve();
+      try {
+        return cycleCounts(defaultCosts.resolve());
+      } catch (ConfigException e) {
+        throw new UserError(naming(defaultsFile, oneLine(e)));
+      }
     }
-    return checkedCosts(parseFile(costsFile, "cost model"), defaultCosts, costsFile);
+    return cycleCounts(checkedCosts(parseFile(costsFile, "cost model"), defaultCosts, costsFile));
+  }
+
+  /** Each cost under {@code costs} must be a whole number of cycles, not negative: {@code file:line: key ...}. */
+  private static Config cycleCounts(Config costs) {
+    List<String> keys = new ArrayList<>();
+    costs.getConfig("costs").entrySet().forEach(e -> keys.add("costs." + e.getKey()));
+    keys.sort(null);
+    for (String key : keys) {
+      ConfigValue v = costs.getValue(key);
+      if (!(v.unwrapped() instanceof Integer || v.unwrapped() instanceof Long)) { // getLong would truncate 1.5
+        throw new UserError(where(v.origin()) + key + " must be a whole number of cycles, got '" + v.unwrapped() + "'");
+      }
+      long cycles = ((Number) v.unwrapped()).longValue();
+      if (cycles < 0) {
+        throw new UserError(where(v.origin()) + key + " must not be negative, got " + cycles);
+      }
+    }
+    return costs;
   }
 
   /** A cost model ({@code file}) over the default one, its keys checked, resolved. */
@@ -174,9 +195,8 @@ public final class ConfigLoader {
     try {
       return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      String m = oneLine(e);
       // an error located elsewhere (a missing include) still names the file that asked for it
-      throw new UserError(m.contains(file.getFileName().toString()) ? m : file + ": " + m);
+      throw new UserError(naming(file, oneLine(e)));
     }
   }
 
@@ -244,21 +264,12 @@ public final class ConfigLoader {
     for (String k : keys) {
       ConfigValue v = o.get(k);
       prefix.add(k);
-      if (v instanceof ConfigObject child && !isUnresolved(child)) {
+      if (v instanceof ConfigObject child) { // one that cannot be listed yet is a leaf (below)
         leaves(child, prefix, out);
       } else {
         out.add(new Leaf(ConfigUtil.joinPath(prefix), v, line(v)));
       }
       prefix.remove(prefix.size() - 1);
-    }
-  }
-
-  private static boolean isUnresolved(ConfigObject o) {
-    try {
-      o.keySet();
-      return false;
-    } catch (ConfigException e) {
-      return true;
     }
   }
 

@@ -1,6 +1,5 @@
 package org.vfiosim.workload;
 
-import com.typesafe.config.ConfigException;
 import java.util.List;
 import org.vfiosim.config.ConfigView;
 import org.vfiosim.config.UserError;
@@ -101,12 +100,7 @@ public final class Scenarios {
       throw c.bad(f + "gtt-hotplug-share", "needs a hot-plug region (vfiosim.fleet.hotplug-mem > 0)");
     }
     FleetFaults faults = FleetFaults.of(c, p);
-    Costs costs;
-    try {
-      costs = new Costs(s.costs());
-    } catch (ConfigException | IllegalArgumentException e) {
-      throw new UserError(s.loaded().costsFile() + ": " + e.getMessage());
-    }
+    Costs costs = new Costs(s.costs()); // loaded and checked by ConfigLoader.loadCosts
     Generation gen = Generation.parse(s.generation()).orElseThrow();
     return GvtFleet.scenario(costs, gen, p, faults, s.seed(), s.cpuGhz());
   }

@@ -20,6 +20,22 @@ class ReplayCliTest {
   }
 
   @Test
+  void a_bad_cost_model_is_one_line_and_exit_2() throws IOException {
+    Path p = script("vm vm1\n");
+    Path negative = dir.resolve("neg.conf");
+    Files.writeString(negative, "costs.gup.page = -1\n");
+    Path fraction = dir.resolve("frac.conf");
+    Files.writeString(fraction, "costs.mutex {\n  acquire = 1.5\n}\n");
+    for (String[] c : new String[][] {{negative.toString(), negative + ":1: costs.gup.page must not be negative, got -1"},
+        {fraction.toString(), fraction + ":2: costs.mutex.acquire must be a whole number of cycles, got '1.5'"}}) {
+      CliTest.Result r = CliTest.cli("replay", p.toString(), "--costs", c[0]);
+      assertThat(r.status()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo("vfiosim: " + c[1] + "\n");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
   void prints_each_statement_and_the_summary() throws IOException {
     Path p = script("""
         vm vm1
