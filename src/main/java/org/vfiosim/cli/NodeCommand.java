@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.vfiosim.cluster.ClusterNode;
 import org.vfiosim.cluster.ClusterSystems;
 import org.vfiosim.config.ConfigLoader;
-import org.vfiosim.config.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,19 +54,11 @@ final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int n = RunCommand.threads(threads);
-    if (joinTimeout < 1) {
-      throw new UserError("--join-timeout must be at least 1 second, got " + joinTimeout);
-    }
+    Duration join = RunCommand.joinTimeout(joinTimeout);
     int p = ClusterSystems.port("--port " + port, port, true);
     List<ClusterSystems.HostPort> seeds = ClusterSystems.parseAddresses("--seed-node", seedNodes);
     PrintWriter err = spec.commandLine().getErr();
-    ClusterNode node = ClusterNode.start(ConfigLoader.home(), host, p, seeds, n, Duration.ofSeconds(joinTimeout),
-        line -> {
-          synchronized (err) {
-            err.println(line);
-            err.flush();
-          }
-        });
+    ClusterNode node = ClusterNode.start(ConfigLoader.home(), host, p, seeds, n, join, RunCommand.lines(err));
     synchronized (err) {
       err.println("[vfiosim node] " + node.address() + ": up in the cluster"
           + (seeds.isEmpty() ? " (its first member)" : "") + ", " + n + " thread(s) per run; sweeps join with"

@@ -109,4 +109,22 @@ final class RunCommand implements Callable<Integer> {
     }
     return n;
   }
+
+  /** --join-timeout (node, sweep --cluster): at least a second. */
+  static java.time.Duration joinTimeout(int seconds) {
+    if (seconds < 1) {
+      throw new UserError("--join-timeout must be at least 1 second, got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
+  /** Prints each line to {@code err} whole (cluster actors log from several threads). */
+  static java.util.function.Consumer<String> lines(java.io.PrintWriter err) {
+    return line -> {
+      synchronized (err) {
+        err.println(line);
+        err.flush();
+      }
+    };
+  }
 }

@@ -105,9 +105,7 @@ final class SweepCommand implements Callable<Integer> {
     if (cluster == null && (host != null || port != null)) {
       throw new UserError((host != null ? "--host" : "--port") + " needs --cluster HOST:PORT");
     }
-    if (joinTimeout < 1) {
-      throw new UserError("--join-timeout must be at least 1 second, got " + joinTimeout);
-    }
+    Duration join = RunCommand.joinTimeout(joinTimeout);
     List<ClusterSystems.HostPort> seedNodes =
         cluster == null ? List.of() : ClusterSystems.parseAddresses("--cluster", List.of(cluster));
     int listenPort = port == null ? 0 : ClusterSystems.port("--port " + port, port, true);
@@ -129,21 +127,17 @@ final class SweepCommand implements Callable<Integer> {
     // Ctrl-C / SIGTERM on a local sweep: the running point stops at its next window boundary and is
     // written as a partial point; sweep.csv and report.html cover the points done.
     try (StopOnSignal signal = new StopOnSignal(cluster == null)) {
-      return sweep(home, base, sweep, points, digests, n, listenPort, seedNodes, dir, err, signal.stop());
+      return sweep(home, base, sweep, points, digests, n, listenPort, seedNodes, join, dir, err, signal.stop());
     }
   }
 
   private int sweep(Path home, ConfigLoader.Loaded base, SweepSpec sweep, List<SweepPoint> points, List<String> digests,
-      int n, int listenPort, List<ClusterSystems.HostPort> seedNodes, Path dir, PrintWriter err, StopSignal stop) {
+      int n, int listenPort, List<ClusterSystems.HostPort> seedNodes, Duration join, Path dir, PrintWriter err,
+      StopSignal stop) {
     long t0 = System.nanoTime();
     SweepExecutor executor = cluster == null ? new LocalSweepExecutor(home, scenario, n, dir.resolve("points"), stop)
         : new ClusterSweepExecutor(home, base.scenarioFile(), base.scenarioName(), digests, dir.resolve("points"), host,
-            listenPort, seedNodes, Duration.ofSeconds(joinTimeout), line -> {
-              synchronized (err) {
-                err.println(line);
-                err.flush();
-              }
-            });
+            listenPort, seedNodes, join, RunCommand.lines(err));
     List<SweepRow> rows = executor.execute(points, cluster != null ? null : (done, total, row) -> {
       // Wall-clock time only for display; it never reaches an output file.
       err.println(String.format(Locale.ROOT, "[vfiosim sweep] %d/%d %s: exit %d (%.1f s)", done, total,

@@ -7,8 +7,6 @@ import akka.actor.typed.javadsl.Adapter;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,17 +87,8 @@ public final class ClusterSystems {
    */
   public static Config config(Path home, String host, int port, List<HostPort> seeds) {
     Path file = home.resolve(CONF);
-    if (!Files.isRegularFile(file)) {
-      throw new UserError(file + ": no such cluster configuration file");
-    }
-    Config fileConf;
-    Config appConf;
-    try {
-      fileConf = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-      appConf = ConfigLoader.loadDefaults(home).withOnlyPath("akka");
-    } catch (ConfigException e) {
-      throw new UserError(e.getMessage());
-    }
+    Config fileConf = ConfigLoader.parseFile(file, "cluster configuration");
+    Config appConf = ConfigLoader.loadDefaults(home).withOnlyPath("akka");
     Config sys = ConfigFactory.systemProperties();
     Config props = sys.withOnlyPath("akka").withFallback(sys.withOnlyPath("vfiosim-cluster"));
     Config base = props.withFallback(fileConf).withFallback(appConf).withFallback(ConfigFactory.defaultReference());

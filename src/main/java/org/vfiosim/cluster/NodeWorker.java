@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.vfiosim.config.UserError;
 import org.vfiosim.run.RunResult;
 import org.vfiosim.run.Runner;
@@ -95,7 +93,8 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
   private final Set<ActorRef<SweepCoordinator.Command>> greeted = new HashSet<>();
   private final Map<String, Session> sessions = new HashMap<>();
   private final ArrayDeque<ConsumerController.Delivery<PointJob>> queue = new ArrayDeque<>();
-  private final Map<String, Unacked> unacked = new HashMap<>();
+  /** Results the coordinator has not stored yet, by point (also the key of their resend timer). */
+  private final Map<Resend, Unacked> unacked = new HashMap<>();
   private ConsumerController.Delivery<PointJob> running;
 
   /**
@@ -264,16 +263,16 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
       log.accept(String.format(Locale.ROOT, "[vfiosim node] %s: %s %s (%.1f s)", address, job.point().name(),
           d.error() != null ? "cannot run: " + d.error() : "exit " + d.row().exitStatus(), r.seconds()));
       s.coordinator().tell(d);
-      String key = key(job.sweepId(), job.index());
+      Resend key = new Resend(job.sweepId(), job.index());
       unacked.put(key, new Unacked(r.delivery(), d));
-      timers.startTimerWithFixedDelay(key, new Resend(job.sweepId(), job.index()), resendInterval);
+      timers.startTimerWithFixedDelay(key, key, resendInterval);
     }
     startNext();
     return this;
   }
 
   private Behavior<Command> onStored(Stored st) {
-    String key = key(st.sweepId(), st.index());
+    Resend key = new Resend(st.sweepId(), st.index());
     Unacked u = unacked.remove(key);
     if (u != null) {
       timers.cancel(key);
@@ -283,7 +282,7 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
   }
 
   private Behavior<Command> onResend(Resend r) {
-    Unacked u = unacked.get(key(r.sweepId(), r.index()));
+    Unacked u = unacked.get(r);
     Session s = sessions.get(r.sweepId());
     if (u != null && s != null) {
       s.coordinator().tell(u.done());
@@ -303,7 +302,7 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
       getContext().stop(s.consumer());
       queue.removeIf(d -> d.message().sweepId().equals(s.sweepId()));
       unacked.keySet().removeIf(k -> {
-        boolean mine = k.startsWith(s.sweepId() + "/");
+        boolean mine = k.sweepId().equals(s.sweepId());
         if (mine) {
           timers.cancel(k);
         }
@@ -315,15 +314,9 @@ public final class NodeWorker extends AbstractBehavior<NodeWorker.Command> {
     return this;
   }
 
-  private static String key(String sweepId, int index) {
-    return sweepId + "/" + index;
-  }
-
   private static void removeDir(Session s) {
-    try (Stream<Path> files = Files.walk(s.dir())) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      PointFiles.deleteTree(s.dir());
     } catch (IOException e) {
       // A scratch directory left in the temporary directory; nothing depends on it.
     }

@@ -24,9 +24,6 @@ import org.vfiosim.run.RunResult;
  * {@code points/<point>/} the way {@link RunOutputs} does (each atomically, results.json last).
  */
 final class PointFiles {
-  /** The results file, written last: its presence marks a complete set. */
-  static final String RESULTS = "results.json";
-
   private PointFiles() {}
 
   /** Writes the run's outputs into {@code scratch} and returns them compressed, in name order; removes scratch. */
@@ -45,15 +42,20 @@ final class PointFiles {
         }
         out.add(new SweepCoordinator.OutputFile(f.getFileName().toString(), buf.toByteArray()));
       }
-      try (Stream<Path> s = Files.walk(scratch)) {
-        for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-          Files.delete(p);
-        }
-      }
+      deleteTree(scratch);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the outputs in " + scratch + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** Deletes {@code dir} and everything under it. */
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Total compressed bytes. */
@@ -67,25 +69,21 @@ final class PointFiles {
 
   /** Writes shipped files into {@code dir}: results.json last; a trace.json left by an earlier run is removed. */
   static void write(Path dir, List<SweepCoordinator.OutputFile> files) {
+    Outputs.remove(dir.resolve(RunOutputs.TRACE)); // one shipped (never today) is written below
     SweepCoordinator.OutputFile results = null;
-    boolean trace = false;
     for (SweepCoordinator.OutputFile f : files) {
       String name = f.name();
       if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
         throw new IllegalArgumentException("bad output file name from a node: " + name);
       }
-      if (name.equals(RESULTS)) {
+      if (name.equals(RunOutputs.RESULTS)) {
         results = f;
       } else {
-        trace |= name.equals(RunOutputs.TRACE);
         Outputs.write(dir.resolve(name), unzip(f));
       }
     }
-    if (!trace) {
-      Outputs.remove(dir.resolve(RunOutputs.TRACE));
-    }
     if (results != null) {
-      Outputs.write(dir.resolve(RESULTS), unzip(results));
+      Outputs.write(dir.resolve(RunOutputs.RESULTS), unzip(results));
     }
   }
 

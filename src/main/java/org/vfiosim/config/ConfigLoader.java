@@ -188,7 +188,8 @@ public final class ConfigLoader {
     }
   }
 
-  static Config parseFile(Path file, String what) {
+  /** {@code file} parsed (not resolved); a missing file or a syntax error: one line naming it. */
+  public static Config parseFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
       throw new UserError(file + ": no such " + what + " file");
     }

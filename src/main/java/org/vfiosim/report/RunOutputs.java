@@ -11,6 +11,8 @@ import org.vfiosim.run.RunResult;
  */
 public final class RunOutputs {
   public static final String TRACE = "trace.json";
+  /** Written last: its presence marks a complete set. */
+  public static final String RESULTS = "results.json";
   public static final String ERROR_LOG = "error.log";
 
   private RunOutputs() {}
@@ -36,7 +38,7 @@ public final class RunOutputs {
     } else {
       Outputs.remove(dir.resolve(TRACE));
     }
-    Outputs.write(dir.resolve("results.json"), ResultsJson.render(r));
+    Outputs.write(dir.resolve(RESULTS), ResultsJson.render(r));
   }
 
   /** The error log of a failed run: what a shard threw, with its stack trace. Returns its path. */
