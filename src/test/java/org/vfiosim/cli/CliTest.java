@@ -22,6 +22,16 @@ class CliTest {
 
   record Result(int status, String out, String err) {}
 
+  /** The command line of {@code vfiosim ARGS} in a separate JVM with this test's class path. */
+  static java.util.List<String> javaMain(java.util.List<String> jvmOptions, String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "org.vfiosim.cli.Main"));
+    cmd.addAll(java.util.List.of(args));
+    return cmd;
+  }
+
   static Result cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -128,16 +128,10 @@ class ClusterSweepTest {
   void a_separate_jvm_node_runs_a_sweep_and_when_killed_its_points_go_to_another_node() throws Exception {
     int pa = freePort();
     int pc = freePort();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xmx512m");
-    FAST.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    cmd.add("-Dvfiosim.home=" + ConfigLoader.home());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("org.vfiosim.cli.Main");
-    cmd.addAll(List.of("node", "--port", Integer.toString(pa), "--threads", "1"));
+    List<String> opts = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-Xmx512m"));
+    FAST.forEach((k, v) -> opts.add("-D" + k + "=" + v));
+    opts.add("-Dvfiosim.home=" + ConfigLoader.home());
+    List<String> cmd = CliTest.javaMain(opts, "node", "--port", Integer.toString(pa), "--threads", "1");
     Process jvm = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     BlockingQueue<String> jvmLog = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -111,14 +110,9 @@ class PartialRunCliTest {
   @Timeout(180)
   void sigterm_writes_partial_results_before_the_jvm_exits() throws Exception {
     Path out = dir.resolve("term");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "org.vfiosim.cli.Main", "run", "conf/scenarios/mutex-bench.conf",
-        "--set", "vfiosim.workload.iterations=100000000", "--out", out.toString()));
     Path log = dir.resolve("term.err");
-    Process p = new ProcessBuilder(cmd).directory(new File(".").getAbsoluteFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = start(log, "run", "conf/scenarios/mutex-bench.conf", "--set", "vfiosim.workload.iterations=100000000",
+        "--out", out.toString());
     // the simulation runs (and the hook is in place) once the progress line shows
     awaitText(p, log, "[vfiosim] ");
     p.destroy(); // SIGTERM
@@ -136,14 +130,9 @@ class PartialRunCliTest {
   @Timeout(180)
   void sigterm_on_a_sweep_writes_the_running_point_as_partial_and_the_sweep_files() throws Exception {
     Path out = dir.resolve("sweep-term");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "org.vfiosim.cli.Main", "sweep", "conf/scenarios/mutex-bench.conf",
-        "--param", "vfiosim.workload.iterations=1000,100000000,2000", "--out", out.toString()));
     Path log = dir.resolve("sweep-term.out");
-    Process p = new ProcessBuilder(cmd).directory(new File(".").getAbsoluteFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = start(log, "sweep", "conf/scenarios/mutex-bench.conf", "--param",
+        "vfiosim.workload.iterations=1000,100000000,2000", "--out", out.toString());
     // the first (short) point is done: the second, which would take minutes, runs
     awaitText(p, log, "[vfiosim sweep] 1/3");
     p.destroy(); // SIGTERM
@@ -174,6 +163,12 @@ class PartialRunCliTest {
   }
 
   /** Waits (up to 90 s) until the process has written {@code text} to its log. */
+  /** {@code vfiosim ARGS} in a separate JVM, stdout and stderr into {@code log}. */
+  private static Process start(Path log, String... args) throws IOException {
+    return new ProcessBuilder(CliTest.javaMain(List.of(), args)).directory(new File(".").getAbsoluteFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
   private static void awaitText(Process p, Path log, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
