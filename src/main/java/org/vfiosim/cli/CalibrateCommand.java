@@ -42,8 +42,8 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Costs c = new Costs(ConfigLoader.loadCosts(ConfigLoader.home(), costs));
+    Path dir = Outputs.prepareDir("--out", out != null ? out : Path.of("out", "calibration"));
     List<Calibration.Figure> figures = Calibration.run(c);
-    Path dir = out != null ? out : Path.of("out", "calibration");
     Outputs.write(dir.resolve("calibration.json"), json(figures));
     PrintWriter w = spec.commandLine().getOut();
     w.print(table(figures));

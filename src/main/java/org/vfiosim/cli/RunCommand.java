@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vfiosim.config.ConfigLoader;
 import org.vfiosim.config.UserError;
+import org.vfiosim.report.Outputs;
 import org.vfiosim.report.RunOutputs;
 import org.vfiosim.report.Summary;
 import org.vfiosim.run.RunResult;
@@ -75,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Runner.Prepared p = Runner.prepare(ConfigLoader.home(), scenario, sets, seed, null);
     var s = p.settings();
-    Path dir = out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed());
+    Path dir = Outputs.prepareDir("--out", out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed()));
     ProgressPrinter progress = noProgress ? null
         : new ProgressPrinter(System.err, p.scenario().expectedEndCycles(), s.cpuGhz());
     // Ctrl-C / SIGTERM: stop at the next window boundary and write partial results before the

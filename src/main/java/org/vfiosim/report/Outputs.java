@@ -45,7 +45,7 @@ public final class Outputs {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
     } finally {
       if (tmp != null) {
         try {
@@ -55,6 +55,41 @@ public final class Outputs {
         }
       }
     }
+  }
+
+  /**
+   * Makes the output directory of {@code flag} (e.g. "--out") before a run starts, so that a
+   * directory that cannot be written fails in one line at once rather than after the simulation.
+   *
+   * @throws UncheckedIOException naming the flag, the directory and what is wrong
+   */
+  public static Path prepareDir(String flag, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) {
+        throw new java.nio.file.AccessDeniedException(dir.toString());
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(flag + " " + dir + ": " + reason(e), e);
+    }
+  }
+
+  /** What an I/O failure means, in words (the JDK's messages are often just the path). */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileAlreadyExistsException x) {
+      return x.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException x) {
+      return "permission denied on " + x.getFile();
+    }
+    if (e instanceof java.nio.file.NoSuchFileException x) {
+      return "no such file or directory: " + x.getFile();
+    }
+    if (e instanceof java.nio.file.FileSystemException x && x.getReason() != null) {
+      return x.getReason() + (x.getFile() == null ? "" : ": " + x.getFile());
+    }
+    return e.getMessage();
   }
 
   /** Removes an output left by an earlier run into the same directory. */
