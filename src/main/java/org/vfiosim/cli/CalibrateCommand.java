@@ -42,7 +42,7 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Costs c = new Costs(ConfigLoader.loadCosts(ConfigLoader.home(), costs));
-    Path dir = Outputs.prepareDir("--out", out != null ? out : Path.of("out", "calibration"));
+    Path dir = Outputs.checkDir("--out", out != null ? out : Path.of("out", "calibration"));
     List<Calibration.Figure> figures = Calibration.run(c);
     Outputs.write(dir.resolve("calibration.json"), json(figures));
     PrintWriter w = spec.commandLine().getOut();

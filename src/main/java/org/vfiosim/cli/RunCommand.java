@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Runner.Prepared p = Runner.prepare(ConfigLoader.home(), scenario, sets, seed, null);
     var s = p.settings();
-    Path dir = Outputs.prepareDir("--out", out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed()));
+    Path dir = Outputs.checkDir("--out", out != null ? out : Path.of("out", s.scenarioName() + "-" + s.seed()));
     ProgressPrinter progress = noProgress ? null
         : new ProgressPrinter(System.err, p.scenario().expectedEndCycles(), s.cpuGhz());
     // Ctrl-C / SIGTERM: stop at the next window boundary and write partial results before the

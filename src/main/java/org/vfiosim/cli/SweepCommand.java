@@ -122,7 +122,7 @@ final class SweepCommand implements Callable<Integer> {
         digests.add(Fingerprint.ofRun(prepared.settings()));
       }
     }
-    Path dir = Outputs.prepareDir("--out", out != null ? out : Path.of("out", "sweep-" + base.scenarioName()));
+    Path dir = Outputs.checkDir("--out", out != null ? out : Path.of("out", "sweep-" + base.scenarioName()));
     PrintWriter err = spec.commandLine().getErr();
     // Ctrl-C / SIGTERM on a local sweep: the running point stops at its next window boundary and is
     // written as a partial point; sweep.csv and report.html cover the points done.

@@ -58,21 +58,30 @@ public final class Outputs {
   }
 
   /**
-   * Makes the output directory of {@code flag} (e.g. "--out") before a run starts, so that a
-   * directory that cannot be written fails in one line at once rather than after the simulation.
+   * Checks, before a run starts, that the output directory of {@code flag} (e.g. "--out") can be
+   * written: it is a writable directory, or the nearest existing parent is. A directory that
+   * cannot be written fails in one line at once rather than after the simulation; nothing is
+   * created here (a run that fails before writing leaves no empty directory behind).
    *
    * @throws UncheckedIOException naming the flag, the directory and what is wrong
    */
-  public static Path prepareDir(String flag, Path dir) {
-    try {
-      Files.createDirectories(dir);
-      if (!Files.isWritable(dir)) {
-        throw new java.nio.file.AccessDeniedException(dir.toString());
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(flag + " " + dir + ": " + reason(e), e);
+  public static Path checkDir(String flag, Path dir) {
+    Path p = dir.toAbsolutePath().normalize();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
     }
+    String wrong = null;
+    if (p == null) {
+      wrong = "no such file or directory: " + dir;
+    } else if (!Files.isDirectory(p)) {
+      wrong = p + " exists and is not a directory";
+    } else if (!Files.isWritable(p)) {
+      wrong = "permission denied on " + p;
+    }
+    if (wrong != null) {
+      throw new UncheckedIOException(flag + " " + dir + ": " + wrong, new IOException(wrong));
+    }
+    return dir;
   }
 
   /** What an I/O failure means, in words (the JDK's messages are often just the path). */

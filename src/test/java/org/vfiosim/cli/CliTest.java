@@ -161,17 +161,19 @@ class CliTest {
   @CsvSource({"run", "calibrate", "sweep"})
   void an_out_directory_that_is_a_file_is_one_line_before_any_work(String command) throws IOException {
     Path file = Files.writeString(dir.resolve("taken"), "mine\n");
-    String[] argv = switch (command) {
-      case "run" -> new String[] {"run", "conf/scenarios/mutex-bench.conf", "--out", file.toString(), "--no-progress"};
-      case "calibrate" -> new String[] {"calibrate", "--out", file.toString()};
-      default -> new String[] {"sweep", "conf/scenarios/mutex-bench.conf", "--param", "vfiosim.workload.clients=2,4",
-          "--out", file.toString()};
-    };
-    Result r = cli(argv);
-    assertThat(r.status()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("vfiosim: --out " + file + ": " + file + " exists and is not a directory\n");
-    assertThat(r.out()).isEmpty();
-    assertThat(Files.readString(file)).isEqualTo("mine\n");
+    for (Path out : new Path[] {file, file.resolve("below")}) {
+      String[] argv = switch (command) {
+        case "run" -> new String[] {"run", "conf/scenarios/mutex-bench.conf", "--out", out.toString(), "--no-progress"};
+        case "calibrate" -> new String[] {"calibrate", "--out", out.toString()};
+        default -> new String[] {"sweep", "conf/scenarios/mutex-bench.conf", "--param", "vfiosim.workload.clients=2,4",
+            "--out", out.toString()};
+      };
+      Result r = cli(argv);
+      assertThat(r.status()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo("vfiosim: --out " + out + ": " + file + " exists and is not a directory\n");
+      assertThat(r.out()).isEmpty();
+      assertThat(Files.readString(file)).isEqualTo("mine\n");
+    }
   }
 
   @Test
