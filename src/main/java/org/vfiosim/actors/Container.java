@@ -9,6 +9,7 @@ import static org.vfiosim.kernel.KernelConstants.PAGE_SHIFT;
 import static org.vfiosim.kernel.KernelConstants.PAGE_SIZE;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.vfiosim.kernel.GuestBacking;
 import org.vfiosim.kernel.Prot;
@@ -17,10 +18,13 @@ import org.vfiosim.kernel.UnmapWalk;
 import org.vfiosim.kernel.VfioDma;
 import org.vfiosim.kernel.VfioPfn;
 import org.vfiosim.run.Finding;
+import org.vfiosim.sim.CallSite;
 import org.vfiosim.sim.Domain;
 import org.vfiosim.sim.FramePool;
 import org.vfiosim.sim.SimActor;
+import org.vfiosim.sim.SimLock;
 import org.vfiosim.sim.SimMutex;
+import org.vfiosim.sim.SimMutexSet;
 import org.vfiosim.sim.SimRwsem;
 import org.vfiosim.sim.SimThread;
 
@@ -68,9 +72,16 @@ public final class Container extends SimActor<Container.Msg> {
   final String vm;
   /** type1's state: dma tree, pfn lists, dma_avail, notifier chain, domains. */
   public final Type1Iommu t1;
-  final SimMutex iommuLock;
+  /** {@code &iommu->lock}: the kernel's mutex, or the RFC's rwsem ({@link #iommuRwsem}, the same lock). */
+  final SimLock iommuLock;
+  /** {@code &iommu->lock} as the RFC's rw_semaphore; null when it is the kernel's mutex. */
+  private final SimRwsem iommuRwsem;
   final SimRwsem groupLock;
   final SimRwsem notifierRwsem;
+  /** The RFC's {@code &dma->pfn_list_lock}s of this container's dmas, reported as one instance; null without it. */
+  private final SimMutexSet pfnListLocks;
+  /** Each live dma's {@code pfn_list_lock} (looked up, never iterated). */
+  private final IdentityHashMap<VfioDma, SimMutex> pfnListLockOf;
   final Mm mm;
   /** Registered DMA_UNMAP notifier blocks by id (the kvmgt instance's index). */
   private final List<Kvmgt> notifierBlocks = new ArrayList<>();
@@ -96,15 +107,70 @@ public final class Container extends SimActor<Container.Msg> {
     this.k = k;
     this.vm = vm;
     this.t1 = new Type1Iommu(v2, dmaEntryLimit);
-    this.iommuLock = k.model.mutex(k.iommuLock, vm, d);
+    if (k.iommuRwsem) {
+      this.iommuRwsem = k.model.rwsem(k.iommuLock, vm, d);
+      this.iommuLock = iommuRwsem;
+    } else {
+      this.iommuRwsem = null;
+      this.iommuLock = k.model.mutex(k.iommuLock, vm, d);
+    }
     this.groupLock = k.model.rwsem(k.containerGroupLock, vm, d);
     this.notifierRwsem = k.model.rwsem(k.iommuNotifierRwsem, vm, d);
+    this.pfnListLocks = k.iommuRwsem ? k.model.mutexSet(k.pfnListLock, vm, d) : null;
+    this.pfnListLockOf = k.iommuRwsem ? new IdentityHashMap<>() : null;
     this.mm = mm;
   }
 
-  /** {@code &iommu->lock} of this container. */
-  public SimMutex iommuLock() {
+  /** {@code &iommu->lock} of this container (a {@link SimRwsem} with the RFC variant). */
+  public SimLock iommuLock() {
     return iommuLock;
+  }
+
+  /** The RFC's {@code &dma->pfn_list_lock}s of this container (null without the variant). */
+  public SimMutexSet pfnListLocks() {
+    return pfnListLocks;
+  }
+
+  /**
+   * The paths the RFC (2/3, 3/3 and Yan's vfio_dma_rw) moved to down_read(&iommu->lock): pin,
+   * unpin, dma_rw, vfio_pgsize_bitmap. Without it, mutex_lock.
+   */
+  private boolean lockIommuRead(SimThread t, CallSite site) {
+    return iommuRwsem != null ? t.lockRead(iommuRwsem, site) : t.lock(iommuLock, site);
+  }
+
+  private void unlockIommuRead(SimThread t) {
+    if (iommuRwsem != null) {
+      t.unlockRead(iommuRwsem);
+    } else {
+      t.unlock(iommuLock);
+    }
+  }
+
+  /** The RFC's mutex_init(&dma->pfn_list_lock) in vfio_dma_do_map, for a dma just linked. */
+  private void pfnListLockInit(VfioDma dma) {
+    if (pfnListLocks != null) {
+      pfnListLockOf.put(dma, pfnListLocks.add(vm + " iova 0x" + Long.toHexString(dma.iova())));
+    }
+  }
+
+  /** A dma is freed (vfio_remove_dma): its pfn_list_lock with it. */
+  private void pfnListLockFree(VfioDma dma) {
+    if (pfnListLocks != null) {
+      pfnListLocks.remove(pfnListLockOf.remove(dma));
+    }
+  }
+
+  /** {@code &dma->pfn_list_lock} of a live dma (the RFC variant only). */
+  private SimMutex pfnListLock(VfioDma dma) {
+    return pfnListLockOf.get(dma);
+  }
+
+  /** mutex_unlock(&dma->pfn_list_lock) with the RFC variant; nothing without it. */
+  private void pfnListUnlock(SimThread t, VfioDma dma) {
+    if (pfnListLocks != null) {
+      t.unlock(pfnListLock(dma));
+    }
   }
 
   /** Whether this container hit BUG() (its later callers get {@code BUG}). */
@@ -384,7 +450,7 @@ public final class Container extends SimActor<Container.Msg> {
               return;
             }
             pc = 1;
-            if (!t.lock(iommuLock, KernelModel.AT_PIN_PAGES)) {
+            if (!lockIommuRead(t, KernelModel.AT_PIN_PAGES)) {
               return;
             }
             continue;
@@ -392,7 +458,7 @@ public final class Container extends SimActor<Container.Msg> {
           case 1: {
             int r = t1.pinPagesLockedCheck();
             if (r != 0) {
-              t.unlock(iommuLock);
+              unlockIommuRead(t);
               t.ret(r);
               return;
             }
@@ -403,7 +469,7 @@ public final class Container extends SimActor<Container.Msg> {
           }
           case 2: { // for (i = 0; i < npage; i++)
             if (i >= m.npage()) {
-              t.unlock(iommuLock);
+              unlockIommuRead(t);
               t.ret(m.npage());
               return;
             }
@@ -416,14 +482,23 @@ public final class Container extends SimActor<Container.Msg> {
               pc = 20;
               continue;
             }
+            pc = 4;
+            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_PIN_PAGES)) {
+              return; // the RFC's 3/3: mutex_lock(&dma->pfn_list_lock) after the prot check
+            }
+            continue;
+          }
+          case 4: {
             t.cost(k.costs.rbSearch(dma.pinnedCount()));
             VfioPfn vpfn = dma.iovaGetVfioPfn(iova);
             if (vpfn != null) {
+              pfnListUnlock(t, dma);
               m.phys()[i] = vpfn.pfn();
               if (!m.byKvmgt()) {
                 otherRefs++;
               }
               i++;
+              pc = 2;
               continue;
             }
             if (k.gen.contiguousPin() && i >= fallbackUntil) {
@@ -436,6 +511,8 @@ public final class Container extends SimActor<Container.Msg> {
               if (left > 1) {
                 t.cost(rbSearchDma() + (long) Math.min(runLen, left - 1) * k.costs.rbSearch(dma.pinnedCount()));
               }
+              // The RFC never met Xu's patch: vfiosim holds the dma's pfn_list_lock across the run's
+              // bulk pin (the run lies in this one dma), as the per-page path holds it per page.
               pc = 10; // runLen >= 1: at least this element is left
               t.call(new PinContiguous(dma, iova, runLen, doAcct, m.phys(), i, m.byKvmgt()));
               return;
@@ -447,12 +524,14 @@ public final class Container extends SimActor<Container.Msg> {
           case 3: {
             long r = t.retval;
             if (r < 0) {
+              pfnListUnlock(t, dma);
               err = (int) r;
               pc = 20;
               continue;
             }
             t.cost(k.costs.kzalloc + k.costs.rbSearch(dma.pinnedCount())); // vfio_add_to_pfn_list
             dma.addToPfnList(iova, r);
+            pfnListUnlock(t, dma);
             m.phys()[i] = r;
             if (!m.byKvmgt()) {
               otherRefs++;
@@ -463,6 +542,7 @@ public final class Container extends SimActor<Container.Msg> {
           }
           case 10: { // after a contiguous run: r pages pinned (> 0), or fall back page by page
             long r = t.retval;
+            pfnListUnlock(t, dma);
             if (r == -ENOMEM) {
               err = -ENOMEM; // accounting failed: the run was unwound by the helper
               pc = 20;
@@ -481,23 +561,30 @@ public final class Container extends SimActor<Container.Msg> {
             continue;
           case 21: {
             if (j >= i) {
-              t.unlock(iommuLock);
+              unlockIommuRead(t);
               t.ret(err);
               return;
             }
-            long iovaJ = m.pfns()[j] << PAGE_SHIFT;
+            iova = m.pfns()[j] << PAGE_SHIFT;
             t.cost(rbSearchDma());
-            VfioDma d = t1.dmaList().find(iovaJ, PAGE_SIZE);
+            dma = t1.dmaList().find(iova, PAGE_SIZE);
             m.phys()[j] = 0;
             j++;
-            if (d == null) {
+            if (dma == null) {
               continue;
             }
-            pc = 22;
-            t.call(unpinPageExternals.take().init(d, iovaJ, doAcct, m.byKvmgt()));
-            return;
+            pc = 23;
+            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_PIN_PAGES)) {
+              return;
+            }
+            continue;
           }
+          case 23:
+            pc = 22;
+            t.call(unpinPageExternals.take().init(dma, iova, doAcct, m.byKvmgt()));
+            return;
           case 22:
+            pfnListUnlock(t, dma);
             pc = 21;
             continue;
           default:
@@ -636,17 +723,22 @@ public final class Container extends SimActor<Container.Msg> {
     private UnpinPages m;
     private boolean doAcct;
     private int i;
+    private VfioDma dma;
+    private long iova;
 
     UnpinPagesFrame init(UnpinPages m) {
       this.m = m;
       this.doAcct = false;
       this.i = 0;
+      this.dma = null;
+      this.iova = 0;
       return this;
     }
 
     @Override
     protected void recycle() {
       m = null;
+      dma = null;
       unpinPagesFrames.give(this);
     }
 
@@ -666,7 +758,7 @@ public final class Container extends SimActor<Container.Msg> {
               return;
             }
             pc = 1;
-            if (!t.lock(iommuLock, KernelModel.AT_UNPIN_PAGES)) {
+            if (!lockIommuRead(t, KernelModel.AT_UNPIN_PAGES)) {
               return;
             }
             continue;
@@ -681,23 +773,30 @@ public final class Container extends SimActor<Container.Msg> {
               pc = 4;
               continue;
             }
-            long iova = m.pfns()[i] << PAGE_SHIFT;
+            iova = m.pfns()[i] << PAGE_SHIFT;
             t.cost(rbSearchDma());
-            VfioDma dma = t1.dmaList().find(iova, PAGE_SIZE);
+            dma = t1.dmaList().find(iova, PAGE_SIZE);
             if (dma == null) {
               pc = 4;
               continue;
             }
+            pc = 5; // the RFC's 3/3: vfio_unpin_page_external under the dma's pfn_list_lock
+            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_UNPIN_PAGES)) {
+              return;
+            }
+            continue;
+          }
+          case 5:
             pc = 3;
             t.call(unpinPageExternals.take().init(dma, iova, doAcct, m.byKvmgt()));
             return;
-          }
           case 3:
+            pfnListUnlock(t, dma);
             i++;
             pc = 2;
             continue;
           case 4:
-            t.unlock(iommuLock);
+            unlockIommuRead(t);
             t.ret(Type1Iommu.unpinPagesReturn(i, m.npage()));
             return;
           default:
@@ -761,7 +860,7 @@ public final class Container extends SimActor<Container.Msg> {
             iova = m.iova();
             count = m.len();
             pc = 1;
-            if (!t.lock(iommuLock, KernelModel.AT_DMA_RW)) {
+            if (!lockIommuRead(t, KernelModel.AT_DMA_RW)) { // Yan's B+V+S evaluation: down_read
               return;
             }
             continue;
@@ -825,7 +924,7 @@ public final class Container extends SimActor<Container.Msg> {
             pc = 1;
             continue;
           case 9:
-            t.unlock(iommuLock);
+            unlockIommuRead(t);
             t.ret(result);
             return;
           default:
@@ -886,7 +985,7 @@ public final class Container extends SimActor<Container.Msg> {
             prot = Prot.fromMapFlags(m.flags());
             if (k.gen.mapLocksTwice()) { // vfio_pgsize_bitmap() takes and drops the lock first
               pc = 1;
-              if (!t.lock(iommuLock, KernelModel.AT_PGSIZE_BITMAP)) {
+              if (!lockIommuRead(t, KernelModel.AT_PGSIZE_BITMAP)) { // the RFC's 2/3: for read
                 return;
               }
               continue;
@@ -895,7 +994,7 @@ public final class Container extends SimActor<Container.Msg> {
             continue;
           }
           case 1: {
-            t.unlock(iommuLock);
+            unlockIommuRead(t);
             int r = Type1Iommu.mapArgsCheck(m.iova(), m.size(), m.vaddr(), prot);
             if (r != 0) {
               leave(t, r);
@@ -925,6 +1024,7 @@ public final class Container extends SimActor<Container.Msg> {
             Task cur = task(t);
             Mm mapper = cur != null && cur.mm() != null ? cur.mm() : mm;
             dma = t1.linkDma(m.iova(), m.vaddr(), m.size(), prot, mapper.state.capIpcLock(), mapper.state);
+            pfnListLockInit(dma);
             if (!t1.iommuCapDomainInContainer()) {
               t.unlock(iommuLock); // no IOMMU domain (GVT only): nothing is pinned
               leave(t, 0);
@@ -1054,6 +1154,7 @@ public final class Container extends SimActor<Container.Msg> {
             return;
           case 41:
             t1.removeDma(dma);
+            pfnListLockFree(dma);
             t.cost(k.costs.kfree);
             t.unlock(iommuLock);
             leave(t, result);
@@ -1178,7 +1279,7 @@ public final class Container extends SimActor<Container.Msg> {
             }
             if (k.gen.mapLocksTwice()) {
               pc = 1;
-              if (!t.lock(iommuLock, KernelModel.AT_PGSIZE_BITMAP)) {
+              if (!lockIommuRead(t, KernelModel.AT_PGSIZE_BITMAP)) { // the RFC's 2/3: for read
                 return;
               }
               continue;
@@ -1187,7 +1288,7 @@ public final class Container extends SimActor<Container.Msg> {
             continue;
           }
           case 1: {
-            t.unlock(iommuLock);
+            unlockIommuRead(t);
             int r = t1.unmapArgsCheck(m.iova(), m.size(), false, 0);
             if (r != 0) {
               unmappedZero();
@@ -1228,6 +1329,7 @@ public final class Container extends SimActor<Container.Msg> {
               return;
             }
             if (s instanceof UnmapWalk.Removed r) {
+              pfnListLockFree(r.dma());
               t.cost(k.costs.kfree + k.costs.atomicRmw); // put_task_struct, kfree; dma_avail++
               if (r.dma().iommuMapped()) {
                 pc = 6;
@@ -1436,7 +1538,11 @@ public final class Container extends SimActor<Container.Msg> {
                         + (t1.notifierHead() ? " and a DMA_UNMAP notifier is still registered" : "")));
               }
               if (!t1.iommuCapDomainInContainer()) {
-                dropPinnedDmas(t1.unmapUnpinAll());
+                List<VfioDma> removed = t1.unmapUnpinAll();
+                for (VfioDma d : removed) {
+                  pfnListLockFree(d);
+                }
+                dropPinnedDmas(removed);
               }
             }
             t.unlock(iommuLock);

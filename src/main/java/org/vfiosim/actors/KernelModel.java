@@ -68,9 +68,18 @@ public final class KernelModel {
   static final CallSite AT_START_SCHEDULE = CallSite.of("intel_vgpu_start_schedule");
   static final CallSite AT_STOP_SCHEDULE = CallSite.of("intel_vgpu_stop_schedule");
 
+  /** {@code vfiosim.variants.iommu-lock}: the kernel's mutex, or Alex Williamson's RFC (Jan 2020) rwsem. */
+  public static final List<String> IOMMU_LOCK_VARIANTS = List.of("mutex", "rwsem");
+
   public final Model model;
   public final Costs costs;
   public final Generation gen;
+  /**
+   * The RFC "vfio/type1: Reduce vfio_iommu.lock contention" (never merged): &iommu->lock an
+   * rw_semaphore, taken for read by pin, unpin, dma_rw and vfio_pgsize_bitmap, with a
+   * &dma->pfn_list_lock per vfio_dma; false: the kernel as it is.
+   */
+  public final boolean iommuRwsem;
   public final Domain hostDomain;
   public final VfioCore core;
 
@@ -81,6 +90,8 @@ public final class KernelModel {
   final LockClass groupNotifierRwsem;
   final LockClass containerGroupLock;
   final LockClass iommuLock;
+  /** {@code &dma->pfn_list_lock} (the RFC's 3/3), null without the rwsem variant. */
+  final LockClass pfnListLock;
   final LockClass iommuNotifierRwsem;
   final LockClass mmapLock;
   final LockClass taskLock;
@@ -134,8 +145,14 @@ public final class KernelModel {
   }
 
   public KernelModel(Costs costs, Generation gen) {
+    this(costs, gen, false);
+  }
+
+  /** @param iommuRwsem the RFC's rwsem {@code &iommu->lock} ({@link #iommuRwsem}) */
+  public KernelModel(Costs costs, Generation gen, boolean iommuRwsem) {
     this.costs = costs;
     this.gen = gen;
+    this.iommuRwsem = iommuRwsem;
     this.model = new Model(costs.crossDomain);
     Costs.LockCost mx = costs.mutex;
     Costs.LockCost rw = costs.rwsem;
@@ -148,7 +165,13 @@ public final class KernelModel {
         rw.handoff());
     containerGroupLock = model.lockClass("&container->group_lock", LockKind.RWSEM, rw.acquire(), rw.release(),
         rw.handoff());
-    iommuLock = mutexClass("&iommu->lock", mx);
+    if (iommuRwsem) { // the RFC's 1/3: struct mutex lock -> struct rw_semaphore lock
+      iommuLock = model.lockClass("&iommu->lock", LockKind.RWSEM, rw.acquire(), rw.release(), rw.handoff());
+      pfnListLock = mutexClass("&dma->pfn_list_lock", mx);
+    } else {
+      iommuLock = mutexClass("&iommu->lock", mx);
+      pfnListLock = null;
+    }
     iommuNotifierRwsem = model.lockClass("&(&iommu->notifier)->rwsem", LockKind.RWSEM, rw.acquire(), rw.release(),
         rw.handoff());
     mmapLock = model.lockClass("&mm->mmap_lock", LockKind.RWSEM, rw.acquire(), rw.release(), rw.handoff());

@@ -96,7 +96,7 @@ public final class LockClassStats {
     Map<LockClass, LockClassStats> by = new LinkedHashMap<>();
     for (SimLock l : model.locks()) {
       LockClassStats s = by.computeIfAbsent(l.cls, LockClassStats::new);
-      s.instances++;
+      s.instances += l.instances();
       s.write.merge(l.write);
       if (s.read != null) {
         s.read.merge(l.read);

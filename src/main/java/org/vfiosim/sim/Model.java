@@ -126,6 +126,11 @@ public final class Model {
     return register(new SimRwsem(c, owner, d));
   }
 
+  /** The run-time mutexes of class {@code c} owned by {@code owner} ({@link SimMutexSet}), reported as one instance. */
+  public SimMutexSet mutexSet(LockClass c, String owner, Domain d) {
+    return register(new SimMutexSet(c, owner, d));
+  }
+
   private <L extends SimLock> L register(L l) {
     String key = l.displayName();
     if (locksByName.putIfAbsent(key, l) != null) {

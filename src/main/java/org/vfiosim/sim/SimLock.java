@@ -14,8 +14,13 @@ public abstract class SimLock {
   final Domain domain;
   int id = -1;
 
-  final LockModeStats write = new LockModeStats();
+  final LockModeStats write;
   final LockModeStats read;
+  /**
+   * Where this lock's statistics go: itself, or the {@link SimMutexSet} a lock made at run time
+   * belongs to (its figures are the set's, whose instance is the one registered and reported).
+   */
+  final SimLock stats;
   ContentionPoints contentionPoints;
   ContentionPoints contendingPoints;
 
@@ -35,10 +40,22 @@ public abstract class SimLock {
   private long lastSince = Long.MIN_VALUE;
 
   SimLock(LockClass cls, String owner, Domain domain) {
+    this(cls, owner, domain, null);
+  }
+
+  /** A lock whose statistics go to {@code statsOf} (null: its own). */
+  SimLock(LockClass cls, String owner, Domain domain, SimLock statsOf) {
     this.cls = cls;
     this.owner = owner;
     this.domain = domain;
-    this.read = cls.kind == LockKind.RWSEM ? new LockModeStats() : null;
+    this.stats = statsOf == null ? this : statsOf;
+    this.write = statsOf == null ? new LockModeStats() : statsOf.write;
+    this.read = statsOf == null ? (cls.kind == LockKind.RWSEM ? new LockModeStats() : null) : statsOf.read;
+  }
+
+  /** Lock instances this one stands for in lock_stat's class figures (a {@link SimMutexSet}: every member made). */
+  public int instances() {
+    return 1;
   }
 
   /** Processes an acquire by {@code t} at {@code t.now}. True: held, go on. False: t blocks. */
@@ -123,17 +140,18 @@ public abstract class SimLock {
 
   /** lock_contended(): t could not take the lock at its request time. */
   final void contended(SimThread t, byte mode, CallSite site) {
-    if (contentionPoints == null) {
-      contentionPoints = new ContentionPoints();
-      contendingPoints = new ContentionPoints();
+    SimLock st = stats;
+    if (st.contentionPoints == null) {
+      st.contentionPoints = new ContentionPoints();
+      st.contendingPoints = new ContentionPoints();
     }
     long key = t.nextKey();
-    contentionPoints.add(site, t.now, key);
+    st.contentionPoints.add(site, t.now, key);
     boolean current = t.now >= lastSince;
     CallSite holderSite = current ? lastSite : prevSite;
     int holderCpu = current ? lastCpu : prevCpu;
     if (holderSite != null) {
-      contendingPoints.add(holderSite, t.now, key);
+      st.contendingPoints.add(holderSite, t.now, key);
     }
     if (holderCpu >= 0 && holderCpu != t.cpu) {
       (mode == SimThread.MODE_READ ? read : write).conBounces++;
@@ -169,16 +187,17 @@ public abstract class SimLock {
   }
 
   private void recordSiteWait(byte mode, CallSite site, long waited) {
+    SimLock st = stats;
     if (mode == SimThread.MODE_READ) {
-      if (waitsRead == null) {
-        waitsRead = new SiteWaits();
+      if (st.waitsRead == null) {
+        st.waitsRead = new SiteWaits();
       }
-      waitsRead.add(site, waited);
+      st.waitsRead.add(site, waited);
     } else {
-      if (waitsWrite == null) {
-        waitsWrite = new SiteWaits();
+      if (st.waitsWrite == null) {
+        st.waitsWrite = new SiteWaits();
       }
-      waitsWrite.add(site, waited);
+      st.waitsWrite.add(site, waited);
     }
   }
 

@@ -19,7 +19,12 @@ public final class SimMutex extends SimLock {
   private SimThread tail;
 
   public SimMutex(LockClass cls, String owner, Domain domain) {
-    super(cls, owner, domain);
+    this(cls, owner, domain, null);
+  }
+
+  /** A member of a {@link SimMutexSet}: its statistics go to {@code set}. */
+  SimMutex(LockClass cls, String owner, Domain domain, SimLock set) {
+    super(cls, owner, domain, set);
     if (cls.kind == LockKind.RWSEM) {
       throw new IllegalArgumentException(cls.name + " is an rwsem");
     }

@@ -146,8 +146,9 @@ public final class GvtFleet {
   }
 
   /** Builds the fleet on a fresh kernel model. */
-  public static Fleet build(Costs costs, Generation gen, Params p, FleetFaults faults, long seed, double cpuGhz) {
-    KernelModel k = new KernelModel(costs, gen);
+  public static Fleet build(Costs costs, Generation gen, boolean iommuRwsem, Params p, FleetFaults faults, long seed,
+      double cpuGhz) {
+    KernelModel k = new KernelModel(costs, gen, iommuRwsem);
     long duration = Math.round(p.durationMs() * cpuGhz * 1_000_000);
     Fleet f = new Fleet(k, p, faults, duration, cpuGhz);
     int gpus = gpuCount(p);
@@ -248,9 +249,9 @@ public final class GvtFleet {
   }
 
   /** The fleet as a runnable scenario: invariants, kernel findings and the vms / gpus sections. */
-  public static Scenario scenario(Costs costs, Generation gen, Params p, FleetFaults faults, long seed,
-      double cpuGhz) {
-    Fleet f = build(costs, gen, p, faults, seed, cpuGhz);
+  public static Scenario scenario(Costs costs, Generation gen, boolean iommuRwsem, Params p, FleetFaults faults,
+      long seed, double cpuGhz) {
+    Fleet f = build(costs, gen, iommuRwsem, p, faults, seed, cpuGhz);
     List<Invariant> inv = new ArrayList<>(f.k.invariants());
     inv.addAll(f.k.teardownInvariants());
     inv.add(Invariant.of("every submitted workload completed and every VM shut down", () -> fleetViolations(f)));
@@ -481,8 +482,16 @@ public final class GvtFleet {
     return out;
   }
 
+  /** A lock's figures: a mutex's, an rwsem's write side with its read side under {@code read}. */
   private static Map<String, Object> lockJson(SimLock l) {
-    LockModeStats s = l.writeStats();
+    Map<String, Object> m = modeJson(l.writeStats());
+    if (l.readStats() != null) {
+      m.put("read", modeJson(l.readStats()));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> modeJson(LockModeStats s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("acquisitions", s.acquisitions());
     m.put("contentions", s.contentions());

@@ -1,6 +1,7 @@
 package org.vfiosim.workload;
 
 import java.util.List;
+import org.vfiosim.actors.KernelModel;
 import org.vfiosim.config.ConfigView;
 import org.vfiosim.config.UserError;
 import org.vfiosim.kernel.Costs;
@@ -13,6 +14,8 @@ public final class Scenarios {
   public static final List<String> KINDS = List.of("gvt-fleet", "mutex-bench");
   /** The settings section each kind reads (the same index as {@link #KINDS}). */
   private static final List<String> SECTIONS = List.of("vfiosim.fleet", "vfiosim.workload");
+  /** What-if variants of the kernel model (gvt-fleet only). */
+  private static final String VARIANTS = "vfiosim.variants";
 
   private Scenarios() {}
 
@@ -45,6 +48,8 @@ public final class Scenarios {
       for (String section : FleetFaults.KEYS) {
         rejectSet(s, section, "is a fault of scenario kind gvt-fleet, not of " + s.kind() + " (vfiosim.scenario)");
       }
+      rejectSet(s, VARIANTS, "is a variant of the VFIO model of scenario kind gvt-fleet, not of " + s.kind()
+          + " (vfiosim.scenario)");
     }
   }
 
@@ -102,7 +107,9 @@ public final class Scenarios {
     FleetFaults faults = FleetFaults.of(c, p);
     Costs costs = new Costs(s.costs()); // loaded and checked by ConfigLoader.loadCosts
     Generation gen = Generation.parse(s.generation()).orElseThrow();
-    return GvtFleet.scenario(costs, gen, p, faults, s.seed(), s.cpuGhz());
+    boolean iommuRwsem = c.oneOf(VARIANTS + ".iommu-lock", KernelModel.IOMMU_LOCK_VARIANTS.toArray(String[]::new))
+        .equals("rwsem");
+    return GvtFleet.scenario(costs, gen, iommuRwsem, p, faults, s.seed(), s.cpuGhz());
   }
 
   private static Scenario mutexBench(ConfigView c) {

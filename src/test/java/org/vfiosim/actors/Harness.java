@@ -36,7 +36,16 @@ final class Harness {
 
   /** With {@code secondVgpu}, VM 1 also gets a vGPU "v2b" on the same GPU ({@link #extra}). */
   Harness(Generation gen, int vms, Costs costs, boolean secondVgpu) {
-    k = new KernelModel(costs, gen);
+    this(gen, vms, costs, secondVgpu, false, KernelModel.VmSpec.defaults(1L << 30), 0);
+  }
+
+  /**
+   * With {@code iommuRwsem} the RFC variant ({@code vfiosim.variants.iommu-lock = rwsem}); every VM
+   * built from {@code spec}; {@code traceLimit > 0} records lock holds and waits ({@link #trace()}).
+   */
+  Harness(Generation gen, int vms, Costs costs, boolean secondVgpu, boolean iommuRwsem, KernelModel.VmSpec spec,
+      int traceLimit) {
+    k = new KernelModel(costs, gen, iommuRwsem);
     Domain world = k.model.domain("world");
     KernelModel.Gpu gpu = k.addGpu("gpu0", world);
     vm = new KernelModel.Vm[vms];
@@ -44,7 +53,7 @@ final class Harness {
     qemu = new SimThread[vms];
     gvt = new SimThread[vms];
     for (int i = 0; i < vms; i++) {
-      vm[i] = k.addVm("vm" + (i + 1), world, KernelModel.VmSpec.defaults(1L << 30));
+      vm[i] = k.addVm("vm" + (i + 1), world, spec);
       vgpu[i] = k.addVgpu("v" + (i + 1), vm[i], gpu, 1, true);
       qemu[i] = k.model.idleThread("vm" + (i + 1) + "/qemu", world);
       qemu[i].attachment = new Task("vm" + (i + 1) + "/qemu", vm[i].mm());
@@ -53,6 +62,9 @@ final class Harness {
     }
     extra = secondVgpu ? k.addVgpu("v2b", vm[0], gpu, 1, true) : null;
     k.model.layout(1);
+    if (traceLimit > 0) {
+      k.model.shards()[0].enableTrace(traceLimit);
+    }
     for (int i = 0; i < vms; i++) {
       k.createAndAttach(vgpu[i]);
     }
@@ -86,6 +98,56 @@ final class Harness {
     lastCycles = out[1] - now;
     now = out[1];
     return out[0];
+  }
+
+  /** One call of {@link #calls}: {@code msg} to {@code actor} from {@code thread}, {@code at} cycles after now. */
+  record Start<M>(SimThread thread, SimActor<M> actor, M msg, long at) {}
+
+  /**
+   * Starts every call at its time, runs to quiescence, and returns their replies in order; {@link
+   * #now} moves to the last return.
+   */
+  long[] calls(Start<?>... starts) {
+    callsStart = now;
+    long[] out = new long[starts.length];
+    long end = now;
+    long[] ends = new long[starts.length];
+    for (int i = 0; i < starts.length; i++) {
+      start(starts[i], out, ends, i);
+    }
+    k.model.shards()[0].runUntil(Long.MAX_VALUE);
+    for (int i = 0; i < starts.length; i++) {
+      if (!starts[i].thread().isDone()) {
+        throw new AssertionError(starts[i].thread().name + " did not return");
+      }
+      end = Math.max(end, ends[i]);
+    }
+    now = end;
+    return out;
+  }
+
+  private <M> void start(Start<M> s, long[] out, long[] ends, int i) {
+    s.thread().start(new Frame() {
+      @Override
+      protected void run(SimThread th) {
+        if (pc == 0) {
+          pc = 1;
+          th.send(s.actor(), s.msg(), 0);
+          return;
+        }
+        out[i] = th.retval;
+        ends[i] = th.now;
+        th.ret(0);
+      }
+    }, now + s.at());
+  }
+
+  /** When the last {@link #calls} started. */
+  long callsStart;
+
+  /** The recorded spans (with a trace limit), in start order. */
+  java.util.List<org.vfiosim.sim.TraceEvent> trace() {
+    return org.vfiosim.sim.TraceBuffer.merge(k.model, null);
   }
 
   /** MAP_DMA of guest RAM [0, size) on VM i, and open of its vGPU. */
