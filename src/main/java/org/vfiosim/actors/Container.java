@@ -827,6 +827,7 @@ public final class Container extends SimActor<Container.Msg> {
     private VfioDma dma;
     private long chunk;
     private boolean kthread;
+    private boolean gotMm;
     private long result;
 
     DmaRwFrame init(DmaRw m) {
@@ -836,6 +837,7 @@ public final class Container extends SimActor<Container.Msg> {
       this.dma = null;
       this.chunk = 0;
       this.kthread = false;
+      this.gotMm = false;
       this.result = 0;
       return this;
     }
@@ -878,12 +880,31 @@ public final class Container extends SimActor<Container.Msg> {
               pc = 9;
               continue;
             }
+            if (k.dmaRwMmgetNotZero) {
+              // Yan's prototype (§5C): mm = dma->task->mm; mmget_not_zero(mm), no task_lock
+              pc = 12;
+              if (!t.atomic(mm.mmUsers)) {
+                return;
+              }
+              continue;
+            }
             pc = 2;
             t.send(mm, Mm.GET_TASK_MM, 0); // get_task_mm(dma->task)
             return;
           }
-          case 2: {
-            if (t.retval == 0) {
+          case 12: // mmget_not_zero: an exited task has no mm (NULL is taken as no mm: -EPERM)
+            gotMm = mm.state.alive();
+            if (gotMm) {
+              mm.mmUsers.value++;
+            }
+            pc = 13;
+            continue;
+          case 2:
+            gotMm = t.retval != 0;
+            pc = 13;
+            continue;
+          case 13: {
+            if (!gotMm) {
               result = -EPERM;
               pc = 9;
               continue;

@@ -70,6 +70,24 @@ public final class KernelModel {
 
   /** {@code vfiosim.variants.iommu-lock}: the kernel's mutex, or Alex Williamson's RFC (Jan 2020) rwsem. */
   public static final List<String> IOMMU_LOCK_VARIANTS = List.of("mutex", "rwsem");
+  /** {@code vfiosim.variants.dma-rw-mm}: the kernel's get_task_mm, or Yan Zhao's mmget_not_zero. */
+  public static final List<String> DMA_RW_MM_VARIANTS = List.of("get_task_mm", "mmget_not_zero");
+
+  /**
+   * What-if variants of the kernel model ({@code vfiosim.variants}), each a change proposed in the
+   * seed threads and never merged.
+   *
+   * @param iommuRwsem Alex Williamson's RFC "vfio/type1: Reduce vfio_iommu.lock contention":
+   *     &iommu->lock an rw_semaphore, read for pin, unpin, dma_rw and vfio_pgsize_bitmap, with a
+   *     &dma->pfn_list_lock per vfio_dma
+   * @param dmaRwMmgetNotZero Yan Zhao's prototype (reference §5C): vfio_iommu_type1_dma_rw_chunk
+   *     takes the mapper's mm by mmget_not_zero(dma->task->mm) instead of get_task_mm(dma->task)
+   *     (no task_lock)
+   */
+  public record Variants(boolean iommuRwsem, boolean dmaRwMmgetNotZero) {
+    /** The kernel as it is. */
+    public static final Variants NONE = new Variants(false, false);
+  }
 
   public final Model model;
   public final Costs costs;
@@ -80,6 +98,8 @@ public final class KernelModel {
    * &dma->pfn_list_lock per vfio_dma; false: the kernel as it is.
    */
   public final boolean iommuRwsem;
+  /** Yan Zhao's mmget_not_zero(dma->task->mm) in vfio_dma_rw (§5C); false: get_task_mm. */
+  public final boolean dmaRwMmgetNotZero;
   public final Domain hostDomain;
   public final VfioCore core;
 
@@ -145,14 +165,15 @@ public final class KernelModel {
   }
 
   public KernelModel(Costs costs, Generation gen) {
-    this(costs, gen, false);
+    this(costs, gen, Variants.NONE);
   }
 
-  /** @param iommuRwsem the RFC's rwsem {@code &iommu->lock} ({@link #iommuRwsem}) */
-  public KernelModel(Costs costs, Generation gen, boolean iommuRwsem) {
+  /** @param variants the what-if variants of the kernel model ({@link Variants}) */
+  public KernelModel(Costs costs, Generation gen, Variants variants) {
     this.costs = costs;
     this.gen = gen;
-    this.iommuRwsem = iommuRwsem;
+    this.iommuRwsem = variants.iommuRwsem();
+    this.dmaRwMmgetNotZero = variants.dmaRwMmgetNotZero();
     this.model = new Model(costs.crossDomain);
     Costs.LockCost mx = costs.mutex;
     Costs.LockCost rw = costs.rwsem;
@@ -165,7 +186,7 @@ public final class KernelModel {
         rw.handoff());
     containerGroupLock = model.lockClass("&container->group_lock", LockKind.RWSEM, rw.acquire(), rw.release(),
         rw.handoff());
-    if (iommuRwsem) { // the RFC's 1/3: struct mutex lock -> struct rw_semaphore lock
+    if (this.iommuRwsem) { // the RFC's 1/3: struct mutex lock -> struct rw_semaphore lock
       iommuLock = model.lockClass("&iommu->lock", LockKind.RWSEM, rw.acquire(), rw.release(), rw.handoff());
       pfnListLock = mutexClass("&dma->pfn_list_lock", mx);
     } else {

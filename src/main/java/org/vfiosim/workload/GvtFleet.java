@@ -146,9 +146,9 @@ public final class GvtFleet {
   }
 
   /** Builds the fleet on a fresh kernel model. */
-  public static Fleet build(Costs costs, Generation gen, boolean iommuRwsem, Params p, FleetFaults faults, long seed,
+  public static Fleet build(Costs costs, Generation gen, KernelModel.Variants variants, Params p, FleetFaults faults, long seed,
       double cpuGhz) {
-    KernelModel k = new KernelModel(costs, gen, iommuRwsem);
+    KernelModel k = new KernelModel(costs, gen, variants);
     long duration = Math.round(p.durationMs() * cpuGhz * 1_000_000);
     Fleet f = new Fleet(k, p, faults, duration, cpuGhz);
     int gpus = gpuCount(p);
@@ -249,9 +249,9 @@ public final class GvtFleet {
   }
 
   /** The fleet as a runnable scenario: invariants, kernel findings and the vms / gpus sections. */
-  public static Scenario scenario(Costs costs, Generation gen, boolean iommuRwsem, Params p, FleetFaults faults,
+  public static Scenario scenario(Costs costs, Generation gen, KernelModel.Variants variants, Params p, FleetFaults faults,
       long seed, double cpuGhz) {
-    Fleet f = build(costs, gen, iommuRwsem, p, faults, seed, cpuGhz);
+    Fleet f = build(costs, gen, variants, p, faults, seed, cpuGhz);
     List<Invariant> inv = new ArrayList<>(f.k.invariants());
     inv.addAll(f.k.teardownInvariants());
     inv.add(Invariant.of("every submitted workload completed and every VM shut down", () -> fleetViolations(f)));

@@ -107,9 +107,11 @@ public final class Scenarios {
     FleetFaults faults = FleetFaults.of(c, p);
     Costs costs = new Costs(s.costs()); // loaded and checked by ConfigLoader.loadCosts
     Generation gen = Generation.parse(s.generation()).orElseThrow();
-    boolean iommuRwsem = c.oneOf(VARIANTS + ".iommu-lock", KernelModel.IOMMU_LOCK_VARIANTS.toArray(String[]::new))
-        .equals("rwsem");
-    return GvtFleet.scenario(costs, gen, iommuRwsem, p, faults, s.seed(), s.cpuGhz());
+    var variants = new KernelModel.Variants(
+        c.oneOf(VARIANTS + ".iommu-lock", KernelModel.IOMMU_LOCK_VARIANTS.toArray(String[]::new)).equals("rwsem"),
+        c.oneOf(VARIANTS + ".dma-rw-mm", KernelModel.DMA_RW_MM_VARIANTS.toArray(String[]::new))
+            .equals("mmget_not_zero"));
+    return GvtFleet.scenario(costs, gen, variants, p, faults, s.seed(), s.cpuGhz());
   }
 
   private static Scenario mutexBench(ConfigView c) {

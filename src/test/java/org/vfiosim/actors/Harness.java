@@ -36,16 +36,16 @@ final class Harness {
 
   /** With {@code secondVgpu}, VM 1 also gets a vGPU "v2b" on the same GPU ({@link #extra}). */
   Harness(Generation gen, int vms, Costs costs, boolean secondVgpu) {
-    this(gen, vms, costs, secondVgpu, false, KernelModel.VmSpec.defaults(1L << 30), 0);
+    this(gen, vms, costs, secondVgpu, KernelModel.Variants.NONE, KernelModel.VmSpec.defaults(1L << 30), 0);
   }
 
   /**
-   * With {@code iommuRwsem} the RFC variant ({@code vfiosim.variants.iommu-lock = rwsem}); every VM
-   * built from {@code spec}; {@code traceLimit > 0} records lock holds and waits ({@link #trace()}).
+   * With the what-if {@code variants} ({@code vfiosim.variants}); every VM built from {@code spec};
+   * {@code traceLimit > 0} records lock holds and waits ({@link #trace()}).
    */
-  Harness(Generation gen, int vms, Costs costs, boolean secondVgpu, boolean iommuRwsem, KernelModel.VmSpec spec,
-      int traceLimit) {
-    k = new KernelModel(costs, gen, iommuRwsem);
+  Harness(Generation gen, int vms, Costs costs, boolean secondVgpu, KernelModel.Variants variants,
+      KernelModel.VmSpec spec, int traceLimit) {
+    k = new KernelModel(costs, gen, variants);
     Domain world = k.model.domain("world");
     KernelModel.Gpu gpu = k.addGpu("gpu0", world);
     vm = new KernelModel.Vm[vms];

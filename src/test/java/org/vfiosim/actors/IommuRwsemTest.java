@@ -28,7 +28,8 @@ class IommuRwsemTest {
    * two kvmgt clients of VM 1's container (two vGPUs of one VM sit on two GPUs, each with its threads).
    */
   private static Harness twoDmas(boolean rwsem, Generation gen) {
-    Harness h = new Harness(gen, 2, Harness.COSTS, false, rwsem, KernelModel.VmSpec.defaults(1L << 30), 10_000);
+    Harness h = new Harness(gen, 2, Harness.COSTS, false, new KernelModel.Variants(rwsem, false),
+        KernelModel.VmSpec.defaults(1L << 30), 10_000);
     Container c = h.vm[0].container();
     assertThat(h.call(h.qemu[0], c, new Container.MapDma(0, HALF, VADDR, 3))).isZero();
     assertThat(h.call(h.qemu[0], c, new Container.MapDma(HALF, HALF, VADDR + HALF, 3))).isZero();
@@ -193,7 +194,7 @@ class IommuRwsemTest {
       for (int v = 0; v < 2; v++) {
         KernelModel.VmSpec spec = new KernelModel.VmSpec(1L << 30, 2, false, true, false,
             GuestBacking.Layout.CONTIGUOUS, 65535);
-        Harness h = new Harness(g, 1, Harness.COSTS, false, v == 1, spec, 0).mapAndOpen(0, 1L << 30);
+        Harness h = new Harness(g, 1, Harness.COSTS, false, new KernelModel.Variants(v == 1, false), spec, 0).mapAndOpen(0, 1L << 30);
         Container c = h.vm[0].container();
         results[v] = h.call(h.gvt[0], c, new Container.PinPages(new long[] {0x10, 0x11, 0x12}, 3, 3, new long[3], false));
         assertThat(c.pinnedPages()).as(g.id()).isZero();

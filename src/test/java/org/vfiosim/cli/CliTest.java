@@ -123,6 +123,7 @@ class CliTest {
     "fleet: zero VMs        | run --set vfiosim.fleet.vms=0                       | vfiosim.fleet.vms must be between 1",
     "fleet: share over 1    | run --set vfiosim.fleet.read-share=1.5              | vfiosim.fleet.read-share must be between 0.0 and 1.0",
     "fleet: churn, no region| run --set vfiosim.fleet.hotplug-mem=0 --set vfiosim.fleet.churn-interval-ms=5 | churn-interval-ms needs a hot-plug region",
+    "bad dma-rw-mm variant  | run --set vfiosim.variants.dma-rw-mm=mmget          | vfiosim.variants.dma-rw-mm must be one of get_task_mm, mmget_not_zero, got 'mmget'",
     "bad trace limit        | run --trace-limit 0                                 | --trace-limit must be at least 1, got 0",
     "calibrate: no costs    | calibrate --costs no/such/costs.conf               | no/such/costs.conf: no such cost model file",
     "calibrate: stray arg   | calibrate extra                                     | Unmatched argument",
