@@ -107,7 +107,7 @@ public final class Container extends SimActor<Container.Msg> {
     this.k = k;
     this.vm = vm;
     this.t1 = new Type1Iommu(v2, dmaEntryLimit);
-    if (k.iommuRwsem) {
+    if (k.variants.iommuRwsem()) {
       this.iommuRwsem = k.model.rwsem(k.iommuLock, vm, d);
       this.iommuLock = iommuRwsem;
     } else {
@@ -116,8 +116,8 @@ public final class Container extends SimActor<Container.Msg> {
     }
     this.groupLock = k.model.rwsem(k.containerGroupLock, vm, d);
     this.notifierRwsem = k.model.rwsem(k.iommuNotifierRwsem, vm, d);
-    this.pfnListLocks = k.iommuRwsem ? k.model.mutexSet(k.pfnListLock, vm, d) : null;
-    this.pfnListLockOf = k.iommuRwsem ? new IdentityHashMap<>() : null;
+    this.pfnListLocks = k.variants.iommuRwsem() ? k.model.mutexSet(k.pfnListLock, vm, d) : null;
+    this.pfnListLockOf = k.variants.iommuRwsem() ? new IdentityHashMap<>() : null;
     this.mm = mm;
   }
 
@@ -161,15 +161,15 @@ public final class Container extends SimActor<Container.Msg> {
     }
   }
 
-  /** {@code &dma->pfn_list_lock} of a live dma (the RFC variant only). */
-  private SimMutex pfnListLock(VfioDma dma) {
-    return pfnListLockOf.get(dma);
+  /** mutex_lock(&dma->pfn_list_lock) with the RFC variant (true: held, go on); nothing without it. */
+  private boolean pfnListLock(SimThread t, VfioDma dma, CallSite site) {
+    return pfnListLocks == null || t.lock(pfnListLockOf.get(dma), site);
   }
 
   /** mutex_unlock(&dma->pfn_list_lock) with the RFC variant; nothing without it. */
   private void pfnListUnlock(SimThread t, VfioDma dma) {
     if (pfnListLocks != null) {
-      t.unlock(pfnListLock(dma));
+      t.unlock(pfnListLockOf.get(dma));
     }
   }
 
@@ -483,7 +483,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 4;
-            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_PIN_PAGES)) {
+            if (!pfnListLock(t, dma, KernelModel.AT_PIN_PAGES)) {
               return; // the RFC's 3/3: mutex_lock(&dma->pfn_list_lock) after the prot check
             }
             continue;
@@ -574,7 +574,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 23;
-            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_PIN_PAGES)) {
+            if (!pfnListLock(t, dma, KernelModel.AT_PIN_PAGES)) {
               return;
             }
             continue;
@@ -781,7 +781,7 @@ public final class Container extends SimActor<Container.Msg> {
               continue;
             }
             pc = 5; // the RFC's 3/3: vfio_unpin_page_external under the dma's pfn_list_lock
-            if (pfnListLocks != null && !t.lock(pfnListLock(dma), KernelModel.AT_UNPIN_PAGES)) {
+            if (!pfnListLock(t, dma, KernelModel.AT_UNPIN_PAGES)) {
               return;
             }
             continue;
@@ -880,7 +880,7 @@ public final class Container extends SimActor<Container.Msg> {
               pc = 9;
               continue;
             }
-            if (k.dmaRwMmgetNotZero) {
+            if (k.variants.dmaRwMmgetNotZero()) {
               // Yan's prototype (§5C): mm = dma->task->mm; mmget_not_zero(mm), no task_lock
               pc = 12;
               if (!t.atomic(mm.mmUsers)) {

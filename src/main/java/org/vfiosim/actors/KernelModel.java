@@ -92,14 +92,8 @@ public final class KernelModel {
   public final Model model;
   public final Costs costs;
   public final Generation gen;
-  /**
-   * The RFC "vfio/type1: Reduce vfio_iommu.lock contention" (never merged): &iommu->lock an
-   * rw_semaphore, taken for read by pin, unpin, dma_rw and vfio_pgsize_bitmap, with a
-   * &dma->pfn_list_lock per vfio_dma; false: the kernel as it is.
-   */
-  public final boolean iommuRwsem;
-  /** Yan Zhao's mmget_not_zero(dma->task->mm) in vfio_dma_rw (§5C); false: get_task_mm. */
-  public final boolean dmaRwMmgetNotZero;
+  /** The what-if variants this model runs ({@link Variants#NONE}: the kernel as it is). */
+  public final Variants variants;
   public final Domain hostDomain;
   public final VfioCore core;
 
@@ -172,8 +166,7 @@ public final class KernelModel {
   public KernelModel(Costs costs, Generation gen, Variants variants) {
     this.costs = costs;
     this.gen = gen;
-    this.iommuRwsem = variants.iommuRwsem();
-    this.dmaRwMmgetNotZero = variants.dmaRwMmgetNotZero();
+    this.variants = variants;
     this.model = new Model(costs.crossDomain);
     Costs.LockCost mx = costs.mutex;
     Costs.LockCost rw = costs.rwsem;
@@ -186,7 +179,7 @@ public final class KernelModel {
         rw.handoff());
     containerGroupLock = model.lockClass("&container->group_lock", LockKind.RWSEM, rw.acquire(), rw.release(),
         rw.handoff());
-    if (this.iommuRwsem) { // the RFC's 1/3: struct mutex lock -> struct rw_semaphore lock
+    if (variants.iommuRwsem()) { // the RFC's 1/3: struct mutex lock -> struct rw_semaphore lock
       iommuLock = model.lockClass("&iommu->lock", LockKind.RWSEM, rw.acquire(), rw.release(), rw.handoff());
       pfnListLock = mutexClass("&dma->pfn_list_lock", mx);
     } else {

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.vfiosim.config.UserError;
 
 /** Writes output files atomically: a temporary file beside the target, then a rename. */
 public final class Outputs {
@@ -63,23 +64,18 @@ public final class Outputs {
    * cannot be written fails in one line at once rather than after the simulation; nothing is
    * created here (a run that fails before writing leaves no empty directory behind).
    *
-   * @throws UncheckedIOException naming the flag, the directory and what is wrong
+   * @throws UserError naming the flag, the directory and what is wrong
    */
   public static Path checkDir(String flag, Path dir) {
     Path p = dir.toAbsolutePath().normalize();
-    while (p != null && !Files.exists(p)) {
+    while (!Files.exists(p)) { // the root always exists
       p = p.getParent();
     }
-    String wrong = null;
-    if (p == null) {
-      wrong = "no such file or directory: " + dir;
-    } else if (!Files.isDirectory(p)) {
-      wrong = p + " exists and is not a directory";
-    } else if (!Files.isWritable(p)) {
-      wrong = "permission denied on " + p;
+    if (!Files.isDirectory(p)) {
+      throw new UserError(flag + " " + dir + ": " + p + " exists and is not a directory");
     }
-    if (wrong != null) {
-      throw new UncheckedIOException(flag + " " + dir + ": " + wrong, new IOException(wrong));
+    if (!Files.isWritable(p)) {
+      throw new UserError(flag + " " + dir + ": permission denied on " + p);
     }
     return dir;
   }

@@ -146,8 +146,8 @@ public final class GvtFleet {
   }
 
   /** Builds the fleet on a fresh kernel model. */
-  public static Fleet build(Costs costs, Generation gen, KernelModel.Variants variants, Params p, FleetFaults faults, long seed,
-      double cpuGhz) {
+  public static Fleet build(Costs costs, Generation gen, KernelModel.Variants variants, Params p, FleetFaults faults,
+      long seed, double cpuGhz) {
     KernelModel k = new KernelModel(costs, gen, variants);
     long duration = Math.round(p.durationMs() * cpuGhz * 1_000_000);
     Fleet f = new Fleet(k, p, faults, duration, cpuGhz);
